@@ -1,0 +1,98 @@
+package manifest
+
+import "strings"
+
+// Schema is the value of Manifest.Schema for the format this package writes.
+const Schema = "pyverify.manifest/v1"
+
+// A Manifest lists the artifacts python.org says a release contains.
+// Its JSON form is a stable contract (see the README).
+type Manifest struct {
+	Schema    string     `json:"schema"`
+	Version   string     `json:"version"`
+	Source    string     `json:"source"`
+	Artifacts []Artifact `json:"artifacts"`
+}
+
+// An Artifact is one downloadable file of a release and what python.org
+// publishes about it. Empty strings mean "not listed".
+type Artifact struct {
+	// Name is the file name, taken from the last element of URL.
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// Label is the text of the table's Version cell ("Gzipped source tarball").
+	Label       string `json:"label"`
+	OS          string `json:"os"`
+	Description string `json:"description"`
+	Class       Class  `json:"class"`
+	// Size is the exact size in bytes, or 0 when only SizeText is known.
+	Size int64 `json:"size,omitempty"`
+	// SizeText is the size as the page shows it ("25.9 MB" or "27174203").
+	SizeText        string `json:"size_text"`
+	MD5             string `json:"md5"`
+	SHA256          string `json:"sha256"`
+	GPGURL          string `json:"gpg_url"`
+	SigstoreURL     string `json:"sigstore_url"`
+	SigstoreCertURL string `json:"sigstore_cert_url"`
+	SigstoreSigURL  string `json:"sigstore_sig_url"`
+	SBOMURL         string `json:"sbom_url"`
+}
+
+// A Class groups artifacts by who signs them.
+type Class string
+
+// The artifact classes. Signers differ by class: source tarballs are signed
+// by the release manager, Windows files by the Windows release engineer,
+// macOS installers by the macOS release engineer.
+const (
+	ClassSource          Class = "source"
+	ClassWindows         Class = "windows"
+	ClassMacOS           Class = "macos"
+	ClassAndroid         Class = "android"
+	ClassIOS             Class = "ios"
+	ClassWindowsManifest Class = "windows-manifest"
+	ClassDocs            Class = "docs"
+	ClassOther           Class = "other"
+)
+
+// Classes lists every class, in the order reports use.
+var Classes = []Class{ClassSource, ClassWindows, ClassMacOS, ClassAndroid, ClassIOS, ClassWindowsManifest, ClassDocs, ClassOther}
+
+// ParseClass returns the class named s, or false if there is none.
+func ParseClass(s string) (Class, bool) {
+	for _, c := range Classes {
+		if string(c) == s {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// ClassOf returns the class of a release file from its name alone, following
+// python.org's naming rules (see the README). Unrecognised names are ClassOther.
+func ClassOf(name string) Class {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasPrefix(n, "python-") && (strings.HasSuffix(n, ".tgz") || strings.HasSuffix(n, ".tar.xz") ||
+		strings.HasSuffix(n, ".tar.bz2")) && !strings.Contains(n, "-android") && !strings.Contains(n, "-ios") &&
+		strings.Count(n, "-") == 1:
+		// Python-3.12.0.tgz; installers and platform tarballs have more dashes.
+		return ClassSource
+	case strings.HasPrefix(n, "windows-") && strings.HasSuffix(n, ".json"):
+		return ClassWindowsManifest
+	case strings.HasSuffix(n, "-linux-android.tar.gz") || strings.Contains(n, "-android"):
+		return ClassAndroid
+	case strings.Contains(n, "-ios") || strings.Contains(n, "-iphone"):
+		return ClassIOS
+	case strings.HasSuffix(n, ".exe") || strings.HasSuffix(n, ".msi") || strings.HasSuffix(n, ".msix") ||
+		(strings.HasSuffix(n, ".zip") && strings.Contains(n, "-embed-")) || strings.HasSuffix(n, ".nupkg"):
+		return ClassWindows
+	case strings.HasSuffix(n, ".chm"):
+		return ClassDocs
+	case strings.HasSuffix(n, ".pkg") || strings.HasSuffix(n, ".dmg"):
+		return ClassMacOS
+	case strings.HasPrefix(n, "python-") && strings.Contains(n, "-docs-"):
+		return ClassDocs
+	}
+	return ClassOther
+}
