@@ -1,0 +1,209 @@
+// Command pyverify proves that CPython release artifacts are exactly what
+// python.org's release managers published. See usage.go for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+// Exit codes, documented in usage.go and the README.
+const (
+	exitOK        = 0 // every artifact verified
+	exitFailed    = 1 // verification failed
+	exitUsage     = 2 // usage error, or unreadable or invalid input
+	exitIO        = 3 // network or I/O failure
+	exitPolicyGap = 4 // nothing to verify against
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one pyverify command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	u := &ui{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageMain)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "-h", "--help", "-help", "help":
+		if len(rest) > 0 {
+			if text, ok := commandUsage[rest[0]]; ok {
+				fmt.Fprint(stdout, text)
+				return exitOK
+			}
+		}
+		fmt.Fprint(stdout, usageMain)
+		return exitOK
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "pyverify %s\n", buildVersion())
+		return exitOK
+	case "manifest":
+		err = cmdManifest(ctx, u, rest)
+	case "check":
+		err = cmdCheck(ctx, u, rest)
+	case "verify":
+		err = cmdVerify(ctx, u, rest)
+	case "policy":
+		err = cmdPolicy(ctx, u, rest)
+	default:
+		u.errorf("unknown command %q", sanitize(cmd))
+		u.hintf("run 'pyverify --help' for the list of commands")
+		return exitUsage
+	}
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, commandUsage[cmd])
+		return exitOK
+	}
+	code := exitCode(err)
+	var reported *reportedError
+	if !errors.As(err, &reported) {
+		u.errorf("%s", oneLine(err))
+	} else if reported.msg != "" {
+		u.errorf("%s", sanitize(reported.msg))
+	}
+	var ue *usageError
+	if errors.As(err, &ue) && ue.cmd != "" {
+		u.hintf("run 'pyverify %s --help' for usage", ue.cmd)
+	}
+	return code
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// A usageError is a mistake in the command line (exit 2).
+type usageError struct {
+	cmd string
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(cmd, format string, v ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, v...)}
+}
+
+// A codedError carries an explicit exit code.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// inputError marks err as unreadable or invalid input (exit 2).
+func inputError(err error) error { return &codedError{exitUsage, err} }
+
+// ioError marks err as a network or I/O failure (exit 3).
+func ioError(err error) error { return &codedError{exitIO, err} }
+
+// A reportedError ends a command whose outcome was already printed in its
+// report; msg, if set, is one summary line for standard error.
+type reportedError struct {
+	code int
+	msg  string
+}
+
+func (e *reportedError) Error() string { return e.msg }
+
+// exitCode maps an error to pyverify's exit codes.
+func exitCode(err error) int {
+	var ce *codedError
+	var re *reportedError
+	var ue *usageError
+	var de *manifest.DataError
+	var ve *verify.VerificationError
+	switch {
+	case errors.As(err, &re):
+		return re.code
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ce):
+		return ce.code
+	case errors.Is(err, verify.ErrPolicyGap):
+		return exitPolicyGap
+	case errors.As(err, &ve):
+		return exitFailed
+	case errors.As(err, &de):
+		return exitUsage
+	case download.IsNetwork(err):
+		return exitIO
+	case errors.Is(err, context.Canceled):
+		return exitIO
+	}
+	return exitUsage
+}
+
+// parseFlags parses args with fs, allowing flags and positional arguments in
+// any order (pyverify verify 3.13.1 --os source). Arguments after "--" are
+// positional.
+func parseFlags(cmd string, fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef(cmd, "%s", err.Error())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stops at the first non-flag, or consumes "--" and stops.
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// listFlag collects a comma-separated, repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pyverify/pyverify/verify"
+)
+
+// trustFlags are the flags that replace the embedded trust material.
+type trustFlags struct {
+	policy, keyring, trustedRoot string
+	require                      listFlag
+}
+
+func (t *trustFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&t.policy, "policy", "", "")
+	fs.StringVar(&t.keyring, "keyring", "", "")
+	fs.StringVar(&t.trustedRoot, "trusted-root", "", "")
+	fs.Var(&t.require, "require", "")
+}
+
+// maxTrustFile caps the size of a policy, keyring or trusted root file.
+const maxTrustFile = 16 << 20
+
+func readTrustFile(flagName, path string) ([]byte, error) {
+	data, err := readCapped(path, maxTrustFile)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("--%s: %w", flagName, err))
+	}
+	return data, nil
+}
+
+// readCapped reads a whole local file of at most limit bytes.
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+	}
+	return data, nil
+}
+
+// loadPolicy returns the policy named by --policy, or the embedded one.
+func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
+	if t.policy == "" {
+		return verify.DefaultPolicy(), nil
+	}
+	data, err := readTrustFile("policy", t.policy)
+	if err != nil {
+		return nil, err
+	}
+	p, err := verify.ParsePolicy(data)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("--policy %s: %w", t.policy, err))
+	}
+	return p, nil
+}
+
+// verifier builds the verifier from the embedded trust material and the
+// flags that replace parts of it. Bad trust material is an input error.
+func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
+	p, err := t.loadPolicy()
+	if err != nil {
+		return nil, err
+	}
+	keys := verify.DefaultKeyring()
+	if t.keyring != "" {
+		data, err := readTrustFile("keyring", t.keyring)
+		if err != nil {
+			return nil, err
+		}
+		if keys, err = verify.ReadKeyring(bytes.NewReader(data)); err != nil {
+			return nil, inputError(fmt.Errorf("--keyring %s: %w", t.keyring, err))
+		}
+	}
+	rootJSON := verify.DefaultTrustedRoot()
+	if t.trustedRoot != "" {
+		if rootJSON, err = readTrustFile("trusted-root", t.trustedRoot); err != nil {
+			return nil, err
+		}
+	}
+	tm, err := verify.LoadTrustedRoot(rootJSON)
+	if err != nil {
+		if t.trustedRoot == "" {
+			return nil, fmt.Errorf("embedded trusted root: %w", err)
+		}
+		return nil, inputError(fmt.Errorf("--trusted-root %s: %w", t.trustedRoot, err))
+	}
+	var opts []verify.Option
+	if len(t.require) > 0 {
+		var kinds []verify.Kind
+		for _, k := range t.require {
+			switch verify.Kind(k) {
+			case verify.KindOpenPGP, verify.KindSigstore:
+				kinds = append(kinds, verify.Kind(k))
+			default:
+				return nil, usagef(cmd, "--require: unknown signature kind %q (want openpgp or sigstore)", sanitize(k))
+			}
+		}
+		opts = append(opts, verify.WithRequire(kinds...))
+	}
+	v, err := verify.NewVerifier(p, keys, tm, opts...)
+	if err != nil {
+		return nil, usagef(cmd, "%v", err)
+	}
+	return v, nil
+}

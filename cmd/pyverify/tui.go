@@ -1,0 +1,283 @@
+package main
+
+// This file owns all of pyverify's terminal output. The rules are:
+//
+//   - Reports (tables, JSON) go to standard output, and nothing else does:
+//     with --json, standard output holds exactly one JSON document.
+//   - Everything else goes to standard error with a "pyverify:" prefix,
+//     lower-case, no period at the end: errors ("pyverify: error: …"),
+//     hints, warnings and progress.
+//   - Text that came from the network or from input files is never written
+//     raw: sanitize escapes control characters and invalid UTF-8, so a
+//     hostile page cannot drive the terminal.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// ui writes pyverify's terminal output.
+type ui struct {
+	stdout, stderr io.Writer
+	quiet          bool
+}
+
+func (u *ui) errorf(format string, v ...any) {
+	fmt.Fprintf(u.stderr, "pyverify: error: "+format+"\n", v...)
+}
+
+func (u *ui) hintf(format string, v ...any) {
+	fmt.Fprintf(u.stderr, "pyverify: hint: "+format+"\n", v...)
+}
+
+func (u *ui) warningf(format string, v ...any) {
+	fmt.Fprintf(u.stderr, "pyverify: warning: "+format+"\n", v...)
+}
+
+// infof prints progress information, unless --quiet.
+func (u *ui) infof(format string, v ...any) {
+	if u.quiet {
+		return
+	}
+	fmt.Fprintf(u.stderr, "pyverify: "+format+"\n", v...)
+}
+
+// sanitize makes untrusted text safe to print on one terminal line: control
+// characters, invalid UTF-8 and other non-graphic runes are escaped as in a
+// Go string literal, and overly long text is cut.
+func sanitize(s string) string {
+	const max = 300
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) {
+			clean = false
+			break
+		}
+	}
+	if !clean {
+		q := strconv.Quote(s)
+		s = q[1 : len(q)-1]
+	}
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// oneLine sanitizes an error message for a single output line.
+func oneLine(err error) string {
+	return sanitize(strings.TrimSpace(err.Error()))
+}
+
+// printJSON writes v as indented JSON on standard output.
+func (u *ui) printJSON(v any) error {
+	enc := json.NewEncoder(u.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// verdict is how a check's status shows in the report table.
+func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
+	for _, c := range rep.Checks {
+		if c.Kind != kind {
+			continue
+		}
+		switch c.Status {
+		case verify.StatusPass:
+			return "ok"
+		case verify.StatusFail:
+			return "FAIL"
+		case verify.StatusMissing:
+			if c.Required {
+				return "MISSING"
+			}
+			return "-"
+		case verify.StatusSkipped:
+			return "skip"
+		}
+		return string(c.Status)
+	}
+	return "-"
+}
+
+var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore}
+
+// printReport writes the human-readable report: one row per artifact with
+// each check's verdict, the reasons for every failure, who signed what, and
+// a summary line.
+func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
+	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RESULT\tFILE\tSIZE\tMD5\tSHA256\tOPENPGP\tSIGSTORE\t")
+	failed := 0
+	for _, a := range rep.Artifacts {
+		result := "OK"
+		if !a.OK {
+			result = "FAILED"
+			failed++
+		}
+		name := sanitize(a.Name)
+		if cached[a.Name] {
+			name += " (cached)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t", result, name)
+		for _, k := range reportKinds {
+			fmt.Fprintf(tw, "%s\t", verdict(a, k))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for _, a := range rep.Artifacts {
+		var lines []string
+		for _, c := range a.Checks {
+			switch {
+			case c.Status == verify.StatusFail || c.Status == verify.StatusMissing && c.Required:
+				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
+			case c.Status == verify.StatusPass && c.Signer != "":
+				lines = append(lines, fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer)))
+			}
+		}
+		if a.Error != "" {
+			lines = append(lines, sanitize(a.Error))
+		}
+		for _, w := range a.Warnings {
+			lines = append(lines, "warning: "+sanitize(w))
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		fmt.Fprintf(u.stdout, "%s:\n", sanitize(a.Name))
+		for _, l := range lines {
+			fmt.Fprintf(u.stdout, "    %s\n", l)
+		}
+	}
+	n := len(rep.Artifacts)
+	switch {
+	case n == 0:
+		fmt.Fprintln(u.stdout, "no artifacts checked")
+	case failed == 0:
+		fmt.Fprintf(u.stdout, "%d of %d verified\n", n, n)
+	default:
+		fmt.Fprintf(u.stdout, "%d of %d verified, %d FAILED\n", n-failed, n, failed)
+	}
+}
+
+// printManifest writes a readable table of a release's artifacts.
+func (u *ui) printManifest(m *manifest.Manifest) {
+	fmt.Fprintf(u.stdout, "Python %s: %d files (from %s)\n", sanitize(m.Version), len(m.Artifacts), sanitize(m.Source))
+	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tCLASS\tSIZE\tCHECKSUM\tSIGNATURES\t")
+	for _, a := range m.Artifacts {
+		size := a.SizeText
+		if a.Size > 0 {
+			size = strconv.FormatInt(a.Size, 10)
+		}
+		sum := "-"
+		switch {
+		case a.SHA256 != "":
+			sum = "sha256:" + a.SHA256[:min(16, len(a.SHA256))] + "…"
+		case a.MD5 != "":
+			sum = "md5:" + a.MD5
+		}
+		var sigs []string
+		if a.GPGURL != "" {
+			sigs = append(sigs, "openpgp")
+		}
+		if a.SigstoreURL != "" {
+			sigs = append(sigs, "sigstore")
+		} else if a.SigstoreCertURL != "" {
+			sigs = append(sigs, "sigstore-crt+sig")
+		}
+		if a.SBOMURL != "" {
+			sigs = append(sigs, "sbom")
+		}
+		if len(sigs) == 0 {
+			sigs = []string{"-"}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", sanitize(a.Name), a.Class, sanitize(strings.ReplaceAll(size, "\u00a0", " ")), sanitize(sum), strings.Join(sigs, ","))
+	}
+	tw.Flush()
+}
+
+// progress shows one aggregate progress bar for a whole download set on
+// standard error, only when standard error is a terminal and not --quiet.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+func newProgress(u *ui, arts []manifest.Artifact) *progress {
+	f, ok := u.stderr.(*os.File)
+	if u.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progress{}
+	}
+	var total int64
+	for _, a := range arts {
+		if a.Size > 0 {
+			total += a.Size
+		} else if n, ok := approxSize(a.SizeText); ok {
+			total += n
+		}
+	}
+	if total == 0 {
+		total = -1 // unknown: a spinner
+	}
+	bar := progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetVisibility(true),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetDescription(fmt.Sprintf("pyverify: %d files", len(arts))),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetPredictTime(true),
+	)
+	return &progress{bar: bar}
+}
+
+// add counts n more bytes; safe for concurrent use.
+func (p *progress) add(n int64) {
+	if p.bar != nil {
+		p.bar.Add64(n)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar.Exit()
+	}
+}
+
+// approxSize reads a human-readable size such as "25.9 MB".
+func approxSize(text string) (int64, bool) {
+	num, unit, ok := strings.Cut(strings.ReplaceAll(text, "\u00a0", " "), " ")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	mult := map[string]float64{"byte": 1, "bytes": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[unit]
+	if mult == 0 {
+		return 0, false
+	}
+	return int64(v * mult), true
+}

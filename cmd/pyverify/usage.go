@@ -1,0 +1,170 @@
+package main
+
+const exitCodesText = `Exit status:
+    0  success: every selected artifact verified
+    1  verification failed: a size, digest or signature check failed
+    2  usage error, or unreadable or invalid input (flags, pages, manifests,
+       trust material)
+    3  network or I/O failure (download failed, destination not writable)
+    4  policy gap: nothing to verify against (unknown series, or no pinned
+       signer for an artifact's class)
+`
+
+const trustFlagsText = `Trust flags (all commands that verify):
+    --policy FILE        replace the embedded trust policy (see 'pyverify policy')
+    --keyring FILE       replace the embedded release-manager OpenPGP keys
+    --trusted-root FILE  replace the embedded Sigstore trusted_root.json
+    --require KINDS      demand these signatures even where one would do:
+                         openpgp, sigstore, or openpgp,sigstore
+`
+
+const usageMain = `pyverify proves that CPython release files are exactly what python.org's
+release managers published: sizes, MD5 and SHA-256 digests, OpenPGP
+signatures (up to 3.13) and Sigstore bundles (the only signatures from 3.14
+on, PEP 761), checked against trust material built into pyverify.
+
+Usage:
+    pyverify verify VERSION [--os CLASSES] [--file NAME]... [--dest DIR]
+    pyverify check FILE... [--manifest FILE]
+    pyverify check sha256:HEX --name FILE --sigstore BUNDLE
+    pyverify manifest VERSION [--json] [--api]
+    pyverify manifest --page FILE|URL [--api-file FILE] [--json]
+    pyverify policy [--json]
+    pyverify --version
+
+Commands:
+    verify    download a release from python.org (or a mirror) and verify it
+    check     verify files you already have, or a digest
+    manifest  show what python.org says a release contains
+    policy    print the trust policy: who signs what, per series
+
+Run 'pyverify COMMAND --help' for a command's flags and examples.
+
+Examples:
+    $ pyverify verify 3.13.1 --os source --dest ./downloads
+    $ pyverify check Python-3.12.4.tgz
+    $ pyverify manifest 3.14.0 --json > manifest.json
+
+MD5 is checked for integrity only: it is not a signature and proves nothing
+about who made a file.
+
+` + exitCodesText
+
+const usageVerify = `Usage:
+    pyverify verify VERSION [flags]
+
+Reads the release's file table from python.org (or --base-url), downloads
+the selected files and their signatures, verifies each one under the trust
+policy, and moves only verified files into --dest. Files are downloaded
+into a cache first; a failed file never appears in --dest.
+
+Flags:
+    --os CLASSES      only these classes: source, windows, macos, android, ios,
+                      windows-manifest, docs, other (comma-separated)
+    --file NAME       only this file (repeatable)
+    --dest DIR        where verified files go (default: the current directory)
+    --base-url URL    python.org or a mirror with its layout
+                      (default https://www.python.org); links to
+                      https://www.python.org/ are fetched from it instead
+    --api             read the file table from the JSON API, not the page
+    --jobs N          parallel downloads (default 2)
+    --cache DIR       download cache (default: the user cache directory)
+    --allow-http-unsafe
+                      allow plain http to hosts other than loopback
+    --json            print the report as JSON on standard output
+    --quiet           no progress or informational output
+
+` + trustFlagsText + `
+Examples:
+    Download and verify the source tarballs of 3.13.1:
+    $ pyverify verify 3.13.1 --os source --dest ./downloads
+
+    Gate a CI job on one installer, with a JSON report:
+    $ pyverify verify 3.14.1 --file python-3.14.1-amd64.exe --json > report.json
+
+    Verify against a mirror with python.org's layout:
+    $ pyverify verify 3.12.4 --base-url https://mirror.example.org/python
+
+` + exitCodesText
+
+const usageCheck = `Usage:
+    pyverify check FILE... [flags]
+    pyverify check sha256:HEX --name FILE --sigstore BUNDLE [flags]
+
+Verifies files you already have, offline. The version and class come from
+each file's name; signatures are found next to the file (FILE.asc,
+FILE.sigstore, FILE.crt and FILE.sig). Each file is read once.
+
+The second form verifies a Sigstore bundle against a known SHA-256 digest,
+without the file: useful for auditing from a hash database. OpenPGP
+signatures cannot be checked this way.
+
+Flags:
+    --version VERSION  the release the files belong to (default: from the name)
+    --manifest FILE    expected sizes and digests from a saved manifest
+                       ('pyverify manifest --json')
+    --size N           expected size in bytes (one file only)
+    --md5 HEX          expected MD5 (one file only; integrity, not trust)
+    --sha256 HEX       expected SHA-256 (one file only)
+    --asc FILE         the OpenPGP signature (one file only)
+    --sigstore FILE    the Sigstore bundle (one file only)
+    --name NAME        the file name a digest stands for (digest form)
+    --jobs N           files checked in parallel (default 2)
+    --json             print the report as JSON on standard output
+
+` + trustFlagsText + `
+Examples:
+    $ pyverify check Python-3.12.4.tgz python-3.12.4-amd64.exe
+    $ pyverify check --manifest manifest.json downloads/*
+    $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
+          --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
+
+` + exitCodesText
+
+const usageManifest = `Usage:
+    pyverify manifest VERSION [flags]
+    pyverify manifest --page FILE|URL [--page-url URL] [--api-file FILE] [flags]
+
+Shows what python.org says a release contains: each file with its size,
+checksums and signature links. Release data is untrusted input: malformed
+pages are rejected with the row and field at fault.
+
+Flags:
+    --json           print the manifest as JSON (format: see the README)
+    --api            read the JSON API instead of the release page
+    --cross-check    read both the page and the API and report disagreements
+    --base-url URL   python.org or a mirror (default https://www.python.org)
+    --page FILE|URL  read a saved release page (or one at URL)
+    --page-url URL   the address a saved page came from, for relative links
+    --api-file FILE  read a saved API release_file JSON (v1 or v2); with
+                     --page, the two are cross-checked
+    --allow-http-unsafe
+                     allow plain http to hosts other than loopback
+
+Examples:
+    $ pyverify manifest 3.12.0rc2
+    $ pyverify manifest 3.14.0 --json > manifest.json
+    $ pyverify manifest --page saved.html --page-url https://www.python.org/downloads/release/python-3140/
+
+` + exitCodesText
+
+const usagePolicy = `Usage:
+    pyverify policy [--policy FILE] [--json]
+
+Prints the effective trust policy: for each release series, the Sigstore
+identity and OIDC issuer that must have signed it, the first release signed
+with Sigstore, and the OpenPGP key fingerprints per artifact class. From
+3.14 on releases are signed with Sigstore only (PEP 761).
+
+Flags:
+    --policy FILE  show this policy file instead of the embedded one
+    --json         print the policy in its file format
+
+` + exitCodesText
+
+var commandUsage = map[string]string{
+	"verify":   usageVerify,
+	"check":    usageCheck,
+	"manifest": usageManifest,
+	"policy":   usagePolicy,
+}

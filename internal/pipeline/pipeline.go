@@ -1,0 +1,287 @@
+// Package pipeline downloads release artifacts, verifies them while they
+// stream, and moves only verified files into a destination folder.
+//
+// Each artifact goes through the same steps: its sidecars (.asc, .sigstore)
+// are fetched first, because they are small and the checks must be set up
+// before the bytes arrive; then the artifact is streamed once into a partial
+// file in the cache and, at the same time, into the verifier (digests and
+// OpenPGP). Only when every required check passes is the partial file renamed
+// into the cache and linked or copied into the destination under a temporary
+// name, then renamed to its final name. A verified file in the cache is
+// re-verified whole on the next run instead of being downloaded again.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// maxSidecar caps the size of a signature, bundle or certificate.
+const maxSidecar = 1 << 20
+
+// maxUnknownSize caps a download whose size python.org does not give.
+const maxUnknownSize = 8 << 30
+
+// Options configure Run.
+type Options struct {
+	Client   *download.Client
+	Verifier *verify.Verifier
+	// Version is the release the artifacts belong to.
+	Version manifest.Version
+	// CacheDir holds partial downloads and verified files.
+	CacheDir string
+	// Dest receives verified files.
+	Dest string
+	// Jobs is how many artifacts are processed at once (at least 1).
+	Jobs int
+	// Progress, if set, is called with the number of new bytes read, from
+	// the network or from the cache. It must be safe for concurrent use.
+	Progress func(int64)
+}
+
+// A Result is the outcome for one artifact.
+type Result struct {
+	Artifact manifest.Artifact
+	// Report is always filled in, even when Err is set.
+	Report verify.ArtifactReport
+	// Err is nil when the artifact verified and was placed in Dest.
+	Err error
+	// Cached reports whether the bytes came from the cache (no download).
+	Cached bool
+	// Path is the verified file's path in Dest.
+	Path string
+}
+
+// Run processes arts with opt.Jobs workers and returns one Result per
+// artifact, in the order of arts.
+func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
+	jobs := max(opt.Jobs, 1)
+	results := make([]Result, len(arts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, len(arts)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = one(ctx, arts[i], opt)
+			}
+		})
+	}
+	for i := range arts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
+	res = Result{Artifact: a}
+	res.Report = verify.ArtifactReport{Name: a.Name, Version: opt.Version.String(), Class: string(a.Class)}
+	fail := func(err error) Result {
+		res.Err = err
+		return res
+	}
+	target := verify.Target{
+		Name: a.Name, Version: opt.Version, Class: a.Class,
+		Size: a.Size, MD5: a.MD5, SHA256: a.SHA256,
+	}
+	var err error
+	if target.Signature, err = sidecar(ctx, opt.Client, a.GPGURL); err != nil {
+		return fail(err)
+	}
+	if target.Bundle, err = sidecar(ctx, opt.Client, a.SigstoreURL); err != nil {
+		return fail(err)
+	}
+	target.CertSig = a.SigstoreURL == "" && a.SigstoreCertURL != "" && a.SigstoreSigURL != ""
+
+	dir := opt.Version.String()
+	cached := filepath.Join(opt.CacheDir, "files", dir, a.Name)
+	part := filepath.Join(opt.CacheDir, "partial", dir, a.Name+".part")
+
+	// A file verified by an earlier run is verified again, whole.
+	if _, err := os.Stat(cached); err == nil {
+		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
+		if err == nil {
+			res.Report, res.Cached = rep, true
+			res.Path, res.Err = place(cached, opt.Dest, a.Name)
+			return res
+		}
+		// The cached copy no longer verifies (or the policy changed):
+		// drop it and download afresh.
+		os.Remove(cached)
+	}
+
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		return fail(err)
+	}
+	var check *verify.Check
+	newSink := func() (io.Writer, error) {
+		if check != nil {
+			check.Finish() // release the abandoned attempt
+		}
+		c, err := opt.Verifier.Start(target)
+		check = c
+		return c, err
+	}
+	if _, err := opt.Client.Download(ctx, a.URL, part, sizeLimit(a), newSink, opt.Progress); err != nil {
+		if check != nil {
+			rep, _ := check.Finish()
+			res.Report = rep
+		}
+		if errors.Is(err, download.ErrTooLarge) {
+			os.Remove(part)
+		}
+		return fail(err)
+	}
+	rep, err := check.Finish()
+	res.Report = rep
+	if err != nil {
+		os.Remove(part) // never resume from bytes that failed verification
+		return fail(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(part, cached); err != nil {
+		return fail(err)
+	}
+	res.Path, res.Err = place(cached, opt.Dest, a.Name)
+	return res
+}
+
+// sidecar fetches a listed sidecar. A sidecar the server does not have is
+// reported to the verifier as listed but missing: whether that fails the
+// artifact is the policy's call.
+func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sidecar, error) {
+	if url == "" {
+		return verify.Sidecar{}, nil
+	}
+	data, err := c.Fetch(ctx, url, maxSidecar)
+	if errors.Is(err, download.ErrNotFound) {
+		return verify.Sidecar{Listed: true}, nil
+	}
+	if err != nil {
+		return verify.Sidecar{}, err
+	}
+	return verify.Sidecar{Data: data, Listed: true}, nil
+}
+
+// sizeLimit is the most bytes a download of a may bring: its exact size when
+// known, else the largest size its human-readable size could stand for.
+func sizeLimit(a manifest.Artifact) int64 {
+	if a.Size > 0 {
+		return a.Size
+	}
+	if n, ok := sizeTextMax(a.SizeText); ok {
+		return n
+	}
+	return maxUnknownSize
+}
+
+// sizeTextMax returns the largest byte count a human-readable size such as
+// "25.9 MB" (1024-based, one decimal) can stand for.
+func sizeTextMax(text string) (int64, bool) {
+	num, unit, ok := strings.Cut(strings.ReplaceAll(text, "\u00a0", " "), " ")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 || v > 1e6 {
+		return 0, false
+	}
+	shift := map[string]uint{"byte": 0, "bytes": 0, "KB": 10, "MB": 20, "GB": 30}
+	s, ok := shift[unit]
+	if !ok {
+		return 0, false
+	}
+	return int64(math.Ceil((v + 0.05) * float64(int64(1)<<s))), true
+}
+
+// VerifyFile verifies the file at path against target, reading it once.
+func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if progress != nil {
+		r = &countingReader{r: f, add: progress}
+	}
+	return v.VerifyReader(target, r)
+}
+
+type countingReader struct {
+	r   io.Reader
+	add func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.add(int64(n))
+	}
+	return n, err
+}
+
+// place puts the verified file src into dest under name: first under a
+// temporary name in dest (a hard link, or a copy across file systems), then
+// renamed, so that dest/name is either absent or complete and verified.
+func place(src, dest, name string) (string, error) {
+	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || name == "" {
+		return "", fmt.Errorf("%q: not a plain file name", name)
+	}
+	final := filepath.Join(dest, name)
+	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // no-op once renamed
+	tmp.Close()
+	if err := os.Remove(tmpName); err != nil {
+		return "", err
+	}
+	if err := os.Link(src, tmpName); err != nil {
+		if err := copyFile(src, tmpName); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(tmpName, final); err != nil {
+		return "", err
+	}
+	return final, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

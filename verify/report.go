@@ -1,0 +1,71 @@
+package verify
+
+// ReportSchema is the value of Report.Schema for the format this package writes.
+const ReportSchema = "pyverify.report/v1"
+
+// A Report is the outcome of verifying a set of artifacts. Its JSON form is a
+// stable contract (see the README).
+type Report struct {
+	Schema    string           `json:"schema"`
+	OK        bool             `json:"ok"`
+	Artifacts []ArtifactReport `json:"artifacts"`
+}
+
+// An ArtifactReport says what was checked for one artifact and how each check
+// ended. OK is true only when every required check passed.
+type ArtifactReport struct {
+	Name    string        `json:"name"`
+	Version string        `json:"version"`
+	Class   string        `json:"class"`
+	OK      bool          `json:"ok"`
+	Checks  []CheckResult `json:"checks"`
+	// Warnings are facts a person should know that did not fail the
+	// artifact, such as a legacy OpenPGP algorithm accepted for an old release.
+	Warnings []string `json:"warnings,omitempty"`
+	// Error, if set, says why the artifact could not be checked at all
+	// (a download or file system failure); Checks may then be incomplete.
+	Error string `json:"error,omitempty"`
+}
+
+// A Kind names a check.
+type Kind string
+
+// The kinds of check.
+const (
+	KindSize     Kind = "size"
+	KindMD5      Kind = "md5"
+	KindSHA256   Kind = "sha256"
+	KindOpenPGP  Kind = "openpgp"
+	KindSigstore Kind = "sigstore"
+)
+
+// A Status is how a check ended.
+type Status string
+
+// The statuses of a check.
+const (
+	// StatusPass: the check ran and succeeded.
+	StatusPass Status = "pass"
+	// StatusFail: the check ran and failed, or its input was malformed.
+	StatusFail Status = "fail"
+	// StatusMissing: the check's input (an expected value or a signature)
+	// was not available.
+	StatusMissing Status = "missing"
+	// StatusSkipped: the check was not run, and Detail says why (for
+	// example an .asc for a release the policy says is Sigstore-only).
+	StatusSkipped Status = "skipped"
+)
+
+// A CheckResult is the outcome of one check on one artifact.
+type CheckResult struct {
+	Kind   Kind   `json:"kind"`
+	Status Status `json:"status"`
+	// Detail says, in one line, what was compared or why the check failed.
+	Detail string `json:"detail"`
+	// Signer names who signed, for signature checks that passed or that
+	// failed on a signer mismatch: "pablogsal@python.org (https://accounts.google.com)"
+	// or "Thomas Wouters <thomas@python.org> 7169605F62C751356D054A26A821E680E5FA6305".
+	Signer string `json:"signer,omitempty"`
+	// Required reports whether the policy required this check to pass.
+	Required bool `json:"required"`
+}
