@@ -63,6 +63,9 @@ type Client struct {
 
 	// ConnectTimeout bounds connecting, the TLS handshake and waiting for
 	// the response headers of one attempt, redirects included (default 15s).
+	// It is enforced by a timer on each attempt, so it also applies to a
+	// caller's HTTP client; the default transport's dial and TLS handshake
+	// timeouts are set to it as well.
 	ConnectTimeout time.Duration
 
 	// StallTimeout aborts an attempt when no body bytes arrive for this long
@@ -92,7 +95,6 @@ func (c *Client) client() *http.Client {
 			DialContext:           (&net.Dialer{Timeout: ct, KeepAlive: 30 * time.Second}).DialContext,
 			ForceAttemptHTTP2:     true,
 			TLSHandshakeTimeout:   ct,
-			ResponseHeaderTimeout: ct,
 			MaxIdleConns:          32,
 			IdleConnTimeout:       90 * time.Second,
 			ExpectContinueTimeout: time.Second,
@@ -157,7 +159,7 @@ func (c *Client) Resolve(rawURL string) (*url.URL, error) {
 		}
 	}
 	if err := c.check(u); err != nil {
-		return nil, fmt.Errorf("%s: %w", clean(rawURL), err)
+		return nil, fmt.Errorf("%s: %w", clean(u.Redacted()), err)
 	}
 	return u, nil
 }

@@ -1,0 +1,182 @@
+package download
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// ErrNotFound is matched (with errors.Is) by the *HTTPError of a 404 Not
+// Found or 410 Gone response. Such responses are not retried.
+var ErrNotFound = errors.New("not found")
+
+// ErrTooLarge is matched (with errors.Is) by the error returned when a body
+// is longer than the caller's limit. It is not retried.
+var ErrTooLarge = errors.New("body too large")
+
+// An HTTPError reports a response with an unexpected status: 404 and 410
+// (which match ErrNotFound), other 4xx, and 5xx after every retry failed.
+type HTTPError struct {
+	URL        string // the URL requested (after mirror mapping)
+	StatusCode int    // the HTTP status code
+	Status     string // the code and its standard text, e.g. "503 Service Unavailable"
+	Attempts   int    // the number of attempts made
+
+	retryAfter time.Duration // the response's Retry-After, capped
+}
+
+func newHTTPError(u *url.URL, resp *http.Response) *HTTPError {
+	status := strconv.Itoa(resp.StatusCode)
+	if text := http.StatusText(resp.StatusCode); text != "" {
+		status += " " + text
+	}
+	return &HTTPError{
+		URL:        u.String(),
+		StatusCode: resp.StatusCode,
+		Status:     status,
+		Attempts:   1,
+		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+	}
+}
+
+// Error returns "URL: HTTP status", followed by " after N attempts" when the
+// request was retried.
+func (e *HTTPError) Error() string {
+	s := clean(e.URL) + ": HTTP " + e.Status
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return s
+}
+
+// Is reports whether target is ErrNotFound and the status is 404 or 410.
+func (e *HTTPError) Is(target error) bool {
+	return target == ErrNotFound && (e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusGone)
+}
+
+// IsNetwork reports whether err is a failure to transfer data: a network or
+// I/O failure (connection refused or reset, a body cut short, a timeout or
+// stall, TLS, a 5xx status after every retry, an error writing the part
+// file), as opposed to a policy or validation error (a refused URL or
+// redirect, ErrNotFound, another 4xx, ErrTooLarge) or cancellation by the
+// caller's context.
+func IsNetwork(err error) bool {
+	var te *transferError
+	if errors.As(err, &te) {
+		return true
+	}
+	var he *HTTPError
+	return errors.As(err, &he) && he.StatusCode >= 500
+}
+
+// transferError wraps a network or local I/O error.
+type transferError struct {
+	err   error
+	retry bool // whether another attempt may succeed
+}
+
+func (e *transferError) Error() string { return e.err.Error() }
+func (e *transferError) Unwrap() error { return e.err }
+
+// timeoutError is the cause an attempt's context is cancelled with when it
+// times out.
+type timeoutError struct {
+	what string
+	d    time.Duration
+}
+
+func (e *timeoutError) Error() string   { return fmt.Sprintf("%s for %v", e.what, e.d) }
+func (e *timeoutError) Timeout() bool   { return true }
+func (e *timeoutError) Temporary() bool { return true }
+
+// redirectError is returned by the redirect policy.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
+
+// sizeError reports a body longer than its limit; it matches ErrTooLarge.
+type sizeError struct {
+	limit    int64
+	expected bool // the limit is the expected size, not just a cap
+}
+
+func (e *sizeError) Error() string {
+	if e.expected {
+		return fmt.Sprintf("body exceeds the expected %d bytes", e.limit)
+	}
+	return fmt.Sprintf("body exceeds the limit of %d bytes", e.limit)
+}
+
+func (e *sizeError) Is(target error) bool { return target == ErrTooLarge }
+
+// errRestart tells retry that a download restarts from byte 0 with a new
+// request, which does not count as a failed attempt.
+var errRestart = errors.New("restart")
+
+// classify turns an error of one attempt into what retry acts on: the
+// caller's cancellation as is, timeouts and transport failures as
+// *transferError, redirect refusals as is.
+func classify(ctx, attempt context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	var te *timeoutError
+	if errors.As(context.Cause(attempt), &te) {
+		return &transferError{te, true}
+	}
+	var re *redirectError
+	if errors.As(err, &re) {
+		return re
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &transferError{err, !isCertError(err)}
+}
+
+// isCertError reports whether err is a certificate verification failure,
+// which another attempt will not fix.
+func isCertError(err error) bool {
+	var (
+		cve *tls.CertificateVerificationError
+		uae x509.UnknownAuthorityError
+		he  x509.HostnameError
+		cie x509.CertificateInvalidError
+	)
+	return errors.As(err, &cve) || errors.As(err, &uae) || errors.As(err, &he) || errors.As(err, &cie)
+}
+
+// parseRetryAfter returns the delay of a Retry-After header value (seconds
+// or an HTTP date relative to now), capped at maxRetryAfter; 0 if absent or
+// invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return max(0, min(d, maxRetryAfter))
+}
+
+// clean returns s unchanged if it is printable ASCII without spaces, and
+// quoted with only ASCII otherwise, so that untrusted text never reaches a
+// terminal raw.
+func clean(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	return s
+}
