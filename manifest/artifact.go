@@ -85,7 +85,9 @@ func ClassOf(name string) Class {
 	case strings.Contains(n, "-ios") || strings.Contains(n, "-iphone"):
 		return ClassIOS
 	case strings.HasSuffix(n, ".exe") || strings.HasSuffix(n, ".msi") || strings.HasSuffix(n, ".msix") ||
-		(strings.HasSuffix(n, ".zip") && strings.Contains(n, "-embed-")) || strings.HasSuffix(n, ".nupkg"):
+		(strings.HasSuffix(n, ".zip") && strings.Contains(n, "-embed-")) || strings.HasSuffix(n, ".nupkg") ||
+		strings.HasSuffix(n, "-pdb.zip"):
+		// -pdb.zip: Windows debug information files (python-3.3.3-pdb.zip).
 		return ClassWindows
 	case strings.HasSuffix(n, ".chm"):
 		return ClassDocs

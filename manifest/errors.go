@@ -103,7 +103,11 @@ func quote(s string) string {
 // "artifact", "object") named name.
 func rowName(kind string, n int, name string) string {
 	s := kind + " " + strconv.Itoa(n)
-	if name != "" {
+	switch {
+	case name == "":
+	case checkName(name) != nil:
+		s += " (" + quote(name) + ")"
+	default:
 		s += " (" + quoteIfNeeded(name) + ")"
 	}
 	return s

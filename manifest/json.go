@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // manifestSource is the DataError source for saved manifests.
@@ -14,7 +15,7 @@ const manifestSource = "manifest"
 // ReadManifest reads a saved manifest (JSON, as [Manifest.WriteJSON] writes
 // it) from r and validates it (see [Manifest.Validate]).
 //
-// Reading is strict: the schema must be [Schema] (checked first, so a
+// Reading is strict: the input must be valid UTF-8, the schema must be [Schema] (checked first, so a
 // manifest of another schema gets a clear error), unknown fields and
 // trailing data are rejected, and the input is capped at [MaxManifestSize]
 // bytes. Bad data gives a [*DataError]; a failing reader gives its own
@@ -37,10 +38,13 @@ func parseManifest(data []byte) (*Manifest, error) {
 	if firstToken(data) != '{' {
 		return nil, fail("json", errors.New("not a JSON object"))
 	}
+	if !utf8.Valid(data) {
+		return nil, fail("json", errors.New("not valid UTF-8"))
+	}
 	var head struct {
 		Schema json.RawMessage `json:"schema"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&head); err != nil {
 		return nil, fail("json", jsonError(err))
 	}
 	var schema string

@@ -29,17 +29,18 @@ import (
 //
 // The file table is the only table whose first row's first cell reads
 // "Version" (case-insensitively); other tables, such as footnotes, are
-// ignored. Columns are found by their header names, with colspan expanded,
-// so every layout python.org has used since 2016 is read: see the README and
-// python-org.md §2. The Version cell's link is the artifact; the GPG,
-// Sigstore and SBOM columns hold sidecar links (Sigstore: one ".sigstore"
-// link or a "CRT" and a "SIG" link). Sizes are exact byte counts (Size and
-// SizeText set) or human text such as "25.9 MB" (SizeText only).
-// Checksums are lower-cased; "n/a" and empty cells give "".
+// ignored. Columns are found by their header names (case-insensitively),
+// with colspan expanded, so every layout python.org has used since 2016 is
+// read. The Version cell's link is the artifact; the GPG, Sigstore and SBOM
+// columns hold sidecar links (Sigstore: one ".sigstore" link, or a "CRT"
+// and a "SIG" link). Sizes are exact byte counts (Size and SizeText set) or
+// human text such as "25.9 MB" (SizeText only, Size 0). Checksums are
+// lower-cased; "n/a" and empty cells give "". Other columns are ignored.
 //
-// Pages larger than [MaxPageSize] and tables of more than [MaxArtifacts]
-// rows are rejected with an error wrapping [ErrTooLarge]. Malformed data
-// gives a [*DataError]; a failing reader gives its own error.
+// Pages larger than [MaxPageSize], tables of more than [MaxArtifacts] rows
+// and markup too deeply nested to read quickly are rejected with an error
+// wrapping [ErrTooLarge]. Malformed data gives a [*DataError]; a failing
+// reader gives its own error.
 func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 	src := quoteIfNeeded(pageURL)
 	if pageURL == "" {
@@ -64,12 +65,16 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fail("", "", fmt.Errorf("html: %v", err))
+		return nil, fail("", "", err)
 	}
 
+	w := &work{left: maxNodeVisits}
+	tooComplex := func() error {
+		return fail("", "", fmt.Errorf("%w: page too complex (more than %d node visits)", ErrTooLarge, maxNodeVisits))
+	}
 	var tables, headings []*html.Node
 	var title *html.Node
-	walk(doc, func(n *html.Node) bool {
+	w.walk(doc, func(n *html.Node) bool {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
 			case atom.Table:
@@ -84,13 +89,22 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 		}
 		return true
 	})
+	if w.exhausted() {
+		return nil, tooComplex()
+	}
 
-	v, err := pageVersion(title, headings, want)
+	v, err := w.pageVersion(title, headings, want)
+	if w.exhausted() {
+		return nil, tooComplex()
+	}
 	if err != nil {
 		return nil, fail("", fieldVersion, err)
 	}
 
-	table, header, err := findFileTable(tables)
+	table, header, err := w.findFileTable(tables)
+	if w.exhausted() {
+		return nil, tooComplex()
+	}
 	if err != nil {
 		field := "table"
 		if errors.Is(err, errBadHeader) {
@@ -98,7 +112,10 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 		}
 		return nil, fail("", field, err)
 	}
-	cols, err := headerColumns(header)
+	cols, err := w.headerColumns(header)
+	if w.exhausted() {
+		return nil, tooComplex()
+	}
 	if err != nil {
 		return nil, fail("", "header", err)
 	}
@@ -117,7 +134,10 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 		if n > MaxArtifacts {
 			return nil, fail("", "table", fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxArtifacts))
 		}
-		a, field, err := parseRow(cols, cells, base)
+		a, field, err := w.parseRow(cols, cells, base)
+		if w.exhausted() {
+			return nil, tooComplex()
+		}
 		if err != nil {
 			return nil, fail(rowName("row", n, a.Name), field, err)
 		}
@@ -126,17 +146,34 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 	if n == 0 {
 		return nil, fail("", "table", errors.New("the file table has no rows"))
 	}
-	if err := m.validate(pageURL, "row"); err != nil {
+	if err := m.validate(src, "row"); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
+// work bounds the number of nodes ParsePage visits, so that nested markup
+// (text read from an element and again from its ancestors) cannot make
+// parsing slow.
+type work struct {
+	left int
+}
+
+// maxNodeVisits is the work budget of one ParsePage call.
+const maxNodeVisits = 16 << 20
+
+func (w *work) exhausted() bool { return w.left < 0 }
+
 // walk visits root and its descendants in document order, without
-// recursion. visit returns whether to visit n's children.
-func walk(root *html.Node, visit func(n *html.Node) bool) {
+// recursion, until the budget runs out. visit returns whether to visit n's
+// children.
+func (w *work) walk(root *html.Node, visit func(n *html.Node) bool) {
 	n := root
 	for n != nil {
+		w.left--
+		if w.left < 0 {
+			return
+		}
 		if visit(n) && n.FirstChild != nil {
 			n = n.FirstChild
 			continue
@@ -154,9 +191,9 @@ func walk(root *html.Node, visit func(n *html.Node) bool) {
 // textOf returns the text inside n, with runs of ASCII white space collapsed
 // to one space and leading and trailing white space (including non-breaking
 // spaces) removed.
-func textOf(n *html.Node) string {
+func (w *work) textOf(n *html.Node) string {
 	var b strings.Builder
-	walk(n, func(c *html.Node) bool {
+	w.walk(n, func(c *html.Node) bool {
 		switch c.Type {
 		case html.TextNode:
 			b.WriteString(c.Data)
@@ -193,7 +230,7 @@ func isHTMLSpace(r rune) bool {
 
 // pageVersion finds the version the page names in its title and h1
 // headings and checks it against want.
-func pageVersion(title *html.Node, headings []*html.Node, want Version) (Version, error) {
+func (w *work) pageVersion(title *html.Node, headings []*html.Node, want Version) (Version, error) {
 	var found []Version
 	add := func(s string) {
 		rest, ok := strings.CutPrefix(s, "Python ")
@@ -205,14 +242,14 @@ func pageVersion(title *html.Node, headings []*html.Node, want Version) (Version
 			return
 		}
 		for _, f := range found {
-			if f == v {
+			if f.Compare(v) == 0 {
 				return
 			}
 		}
 		found = append(found, v)
 	}
 	if title != nil {
-		t := textOf(title)
+		t := w.textOf(title)
 		if i := strings.IndexByte(t, '|'); i >= 0 {
 			t = strings.TrimSpace(t[:i])
 		}
@@ -221,12 +258,12 @@ func pageVersion(title *html.Node, headings []*html.Node, want Version) (Version
 		}
 	}
 	for _, h := range headings {
-		add(textOf(h))
+		add(w.textOf(h))
 	}
 	switch {
 	case len(found) > 1:
 		return Version{}, fmt.Errorf("the page names both %s and %s", found[0], found[1])
-	case len(found) == 1 && !want.IsZero() && found[0] != want:
+	case len(found) == 1 && !want.IsZero() && found[0].Compare(want) != 0:
 		return Version{}, fmt.Errorf("the page is for %s, not %s", found[0], want)
 	case len(found) == 1:
 		return found[0], nil
@@ -239,7 +276,7 @@ func pageVersion(title *html.Node, headings []*html.Node, want Version) (Version
 var errBadHeader = errors.New("bad header")
 
 // findFileTable returns the file table and its header row.
-func findFileTable(tables []*html.Node) (table, header *html.Node, err error) {
+func (w *work) findFileTable(tables []*html.Node) (table, header *html.Node, err error) {
 	looksLikeFiles := false
 	for _, t := range tables {
 		var h *html.Node
@@ -253,7 +290,7 @@ func findFileTable(tables []*html.Node) (table, header *html.Node, err error) {
 			continue
 		}
 		cells := rowCells(h)
-		if strings.EqualFold(headerText(cells[0]), "version") {
+		if strings.EqualFold(w.headerText(cells[0]), "version") {
 			if table != nil {
 				return nil, nil, errors.New("more than one file table (a table whose header row starts with \"Version\")")
 			}
@@ -261,7 +298,7 @@ func findFileTable(tables []*html.Node) (table, header *html.Node, err error) {
 			continue
 		}
 		for _, c := range cells {
-			if k := headerKey(headerText(c)); k != colNone && k != colOS && k != colDesc {
+			if k := headerKey(w.headerText(c)); k != colNone && k != colOS && k != colDesc {
 				looksLikeFiles = true
 			}
 		}
@@ -325,8 +362,8 @@ const (
 
 var colNames = [...]string{"", "Version", "Operating System", "Description", "MD5", "SHA-256", "File Size", "GPG", "Sigstore", "SBOM"}
 
-func headerText(cell *html.Node) string {
-	return strings.ToLower(strings.ReplaceAll(textOf(cell), nbsp, " "))
+func (w *work) headerText(cell *html.Node) string {
+	return strings.ToLower(strings.ReplaceAll(w.textOf(cell), nbsp, " "))
 }
 
 // headerKey maps a lower-cased header cell text to a column key.
@@ -372,11 +409,11 @@ func colspan(cell *html.Node) int {
 }
 
 // headerColumns maps each column of the file table to its key.
-func headerColumns(header *html.Node) ([]colKey, error) {
+func (w *work) headerColumns(header *html.Node) ([]colKey, error) {
 	var cols []colKey
 	seen := map[colKey]bool{}
 	for _, c := range rowCells(header) {
-		k := headerKey(headerText(c))
+		k := headerKey(w.headerText(c))
 		if k != colNone {
 			if seen[k] {
 				return nil, fmt.Errorf("two %s columns", colNames[k])
@@ -410,14 +447,14 @@ type link struct {
 	href, text string
 }
 
-func cellLinks(cells []*html.Node) []link {
+func (w *work) cellLinks(cells []*html.Node) []link {
 	var out []link
 	for _, cell := range cells {
-		walk(cell, func(n *html.Node) bool {
+		w.walk(cell, func(n *html.Node) bool {
 			if n.Type == html.ElementNode && n.DataAtom == atom.A {
 				for _, a := range n.Attr {
 					if a.Namespace == "" && a.Key == "href" {
-						out = append(out, link{strings.Trim(a.Val, " \t\n\f\r"), textOf(n)})
+						out = append(out, link{strings.Trim(a.Val, " \t\n\f\r"), w.textOf(n)})
 						break
 					}
 				}
@@ -428,10 +465,10 @@ func cellLinks(cells []*html.Node) []link {
 	return out
 }
 
-func cellsText(cells []*html.Node) string {
+func (w *work) cellsText(cells []*html.Node) string {
 	var parts []string
 	for _, c := range cells {
-		if t := textOf(c); t != "" {
+		if t := w.textOf(c); t != "" {
 			parts = append(parts, t)
 		}
 	}
@@ -442,11 +479,11 @@ func cellsText(cells []*html.Node) string {
 // elements if it has any (2026 pages split the digest into pieces with
 // <span> and <wbr>), else the cell's text, without any white space,
 // lower-cased, and "" for "n/a".
-func checksumText(cells []*html.Node) string {
+func (w *work) checksumText(cells []*html.Node) string {
 	var b strings.Builder
 	for _, cell := range cells {
 		var codes []*html.Node
-		walk(cell, func(n *html.Node) bool {
+		w.walk(cell, func(n *html.Node) bool {
 			if n.Type == html.ElementNode && n.DataAtom == atom.Code {
 				codes = append(codes, n)
 				return false
@@ -457,7 +494,7 @@ func checksumText(cells []*html.Node) string {
 			codes = []*html.Node{cell}
 		}
 		for _, c := range codes {
-			b.WriteString(textOf(c))
+			b.WriteString(w.textOf(c))
 		}
 	}
 	s := strings.ToLower(strings.Join(strings.FieldsFunc(b.String(), func(r rune) bool {
@@ -483,7 +520,7 @@ func resolve(base *url.URL, href string) (string, error) {
 }
 
 // parseRow reads one body row of the file table.
-func parseRow(cols []colKey, cells []*html.Node, base *url.URL) (Artifact, string, error) {
+func (w *work) parseRow(cols []colKey, cells []*html.Node, base *url.URL) (Artifact, string, error) {
 	var a Artifact
 	var spread []*html.Node
 	for _, c := range cells {
@@ -497,7 +534,7 @@ func parseRow(cols []colKey, cells []*html.Node, base *url.URL) (Artifact, strin
 	in := func(k colKey) []*html.Node { return columnCells(cols, spread, k) }
 
 	vcells := in(colVersion)
-	links := cellLinks(vcells)
+	links := w.cellLinks(vcells)
 	if len(links) == 0 {
 		return a, fieldURL, errors.New("no link in the Version cell")
 	}
@@ -515,13 +552,13 @@ func parseRow(cols []colKey, cells []*html.Node, base *url.URL) (Artifact, strin
 		a.Name = fileName(pu)
 	}
 	a.Class = ClassOf(a.Name)
-	a.Label = cellsText(vcells)
-	a.OS = cellsText(in(colOS))
-	a.Description = cellsText(in(colDesc))
-	a.MD5 = checksumText(in(colMD5))
-	a.SHA256 = checksumText(in(colSHA256))
+	a.Label = w.cellsText(vcells)
+	a.OS = w.cellsText(in(colOS))
+	a.Description = w.cellsText(in(colDesc))
+	a.MD5 = w.checksumText(in(colMD5))
+	a.SHA256 = w.checksumText(in(colSHA256))
 
-	if st := cellsText(in(colSize)); st != "" && !strings.EqualFold(st, "n/a") {
+	if st := w.cellsText(in(colSize)); st != "" && !strings.EqualFold(st, "n/a") {
 		n, exact, err := parseSizeText(st)
 		if err != nil {
 			return a, fieldSizeText, err
@@ -544,17 +581,17 @@ func parseRow(cols []colKey, cells []*html.Node, base *url.URL) (Artifact, strin
 		*dst = u
 		return nil
 	}
-	for _, l := range cellLinks(in(colGPG)) {
+	for _, l := range w.cellLinks(in(colGPG)) {
 		if err := set(&a.GPGURL, l.href); err != nil {
 			return a, fieldGPG, err
 		}
 	}
-	for _, l := range cellLinks(in(colSBOM)) {
+	for _, l := range w.cellLinks(in(colSBOM)) {
 		if err := set(&a.SBOMURL, l.href); err != nil {
 			return a, fieldSBOM, err
 		}
 	}
-	for _, l := range cellLinks(in(colSigstore)) {
+	for _, l := range w.cellLinks(in(colSigstore)) {
 		var dst *string
 		var field string
 		switch t, h := strings.ToLower(l.text), strings.ToLower(l.href); {

@@ -104,18 +104,20 @@ func parseSizeText(text string) (n int64, exact bool, err error) {
 		if unit != u.name {
 			continue
 		}
-		v, err := strconv.ParseFloat(num, 64)
+		// num is d+.d: count in tenths, in integers, so nothing rounds.
+		tenths, err := strconv.ParseInt(strings.Replace(num, ".", "", 1), 10, 64)
 		if err != nil {
 			return 0, false, bad
 		}
-		min := (v - 0.05) * float64(int64(1)<<u.shift)
+		unit := int64(1) << u.shift
+		if tenths > MaxArtifactSize*10/unit+1 {
+			return 0, false, fmt.Errorf("%s is absurd", quote(text))
+		}
+		min := max((tenths*unit-unit/2)/10, 0)
 		if min > MaxArtifactSize {
 			return 0, false, fmt.Errorf("%s is absurd", quote(text))
 		}
-		if min < 0 {
-			min = 0
-		}
-		return int64(min), false, nil
+		return min, false, nil
 	}
 	return 0, false, bad
 }

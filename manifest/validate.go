@@ -56,14 +56,16 @@ const (
 //
 // The error is a [*DataError] naming the first offending artifact and field.
 func (m *Manifest) Validate() error {
-	return m.validate(m.Source, "artifact")
+	src := quoteIfNeeded(m.Source)
+	if m.Source == "" {
+		src = manifestSource
+	}
+	return m.validate(src, "artifact")
 }
 
-func (m *Manifest) validate(source, kind string) error {
-	src := quoteIfNeeded(source)
-	if source == "" {
-		src = "manifest"
-	}
+// validate validates m, naming src as the DataError's Source and the
+// artifacts "<kind> <n>".
+func (m *Manifest) validate(src, kind string) error {
 	fail := func(row, field string, err error) error {
 		return &DataError{Source: src, Row: row, Field: field, Err: err}
 	}
@@ -114,12 +116,12 @@ var sidecars = []sidecar{
 
 // checkArtifact checks one artifact and returns the field at fault.
 func checkArtifact(a *Artifact) (field string, err error) {
-	if err := checkName(a.Name); err != nil {
-		return fieldName, err
-	}
 	u, err := checkURL(a.URL)
 	if err != nil {
 		return fieldURL, err
+	}
+	if err := checkName(a.Name); err != nil {
+		return fieldName, err
 	}
 	if n := fileName(u); n != a.Name {
 		return fieldName, fmt.Errorf("not the last element of the URL (%s)", quote(n))
