@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
@@ -69,7 +71,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		if err != nil {
 			return inputError(fmt.Errorf("--manifest: %w", err))
 		}
-		if m, err = manifest.ReadManifest(strings.NewReader(string(data)), f.manifestFile); err != nil {
+		if m, err = manifest.ReadManifest(bytes.NewReader(data)); err != nil {
 			return err
 		}
 	}
@@ -118,7 +120,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 // check or a policy gap) rather than a failure to check at all.
 func isVerifyOutcome(err error) bool {
 	var ve *verify.VerificationError
-	return errors.As(err, &ve) || errors.Is(err, verify.ErrPolicyGap)
+	return errors.As(err, &ve) || errors.Is(err, verify.ErrPolicyGap) || errors.Is(err, download.ErrTooLarge)
 }
 
 // fileTarget describes a local file to verify: version and class from its

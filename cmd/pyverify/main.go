@@ -156,7 +156,7 @@ func exitCode(err error) int {
 		return ce.code
 	case errors.Is(err, verify.ErrPolicyGap):
 		return exitPolicyGap
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.Is(err, download.ErrTooLarge):
 		return exitFailed
 	case errors.As(err, &de):
 		return exitUsage

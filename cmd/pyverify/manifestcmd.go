@@ -115,7 +115,12 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 		if err != nil {
 			return nil, inputError(fmt.Errorf("--api-file: %w", err))
 		}
-		if am, err = manifest.ParseAPI(data, apiFile, want); err != nil {
+		// The v2 API answers with a plain list, v1 with a paged object.
+		parse := manifest.ParseAPIv1
+		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+			parse = manifest.ParseAPIv2
+		}
+		if am, err = parse(data, apiFile, want); err != nil {
 			return nil, err
 		}
 	}

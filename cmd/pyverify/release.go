@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/manifest"
@@ -18,11 +19,15 @@ const defaultBaseURL = "https://www.python.org"
 type netFlags struct {
 	baseURL         string
 	allowHTTPUnsafe bool
+	retries         int
+	stallTimeout    time.Duration
 }
 
 func (n *netFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.baseURL, "base-url", defaultBaseURL, "")
 	fs.BoolVar(&n.allowHTTPUnsafe, "allow-http-unsafe", false, "")
+	fs.IntVar(&n.retries, "retries", 4, "")
+	fs.DurationVar(&n.stallTimeout, "stall-timeout", 30*time.Second, "")
 }
 
 // client builds the download client for --base-url: links to
@@ -33,7 +38,22 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		base.User != nil || base.RawQuery != "" || base.Fragment != "" {
 		return nil, nil, usagef(cmd, "--base-url %q: want an http(s) URL such as %s", sanitize(n.baseURL), defaultBaseURL)
 	}
-	c := &download.Client{AllowHTTPUnsafe: n.allowHTTPUnsafe, UserAgent: "pyverify/" + buildVersion()}
+	if n.retries < 0 || n.retries > 20 {
+		return nil, nil, usagef(cmd, "--retries: want a number from 0 to 20")
+	}
+	if n.stallTimeout <= 0 {
+		return nil, nil, usagef(cmd, "--stall-timeout: want a positive duration such as 30s")
+	}
+	retries := n.retries
+	if retries == 0 {
+		retries = -1 // download.Client: negative means no retries
+	}
+	c := &download.Client{
+		AllowHTTPUnsafe: n.allowHTTPUnsafe,
+		Retries:         retries,
+		StallTimeout:    n.stallTimeout,
+		UserAgent:       "pyverify/" + buildVersion(),
+	}
 	if base.String() != defaultBaseURL {
 		c.Mirror = base
 	}

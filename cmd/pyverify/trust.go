@@ -112,7 +112,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	}
 	v, err := verify.NewVerifier(p, keys, tm, opts...)
 	if err != nil {
-		return nil, usagef(cmd, "%v", err)
+		return nil, inputError(err)
 	}
 	return v, nil
 }

@@ -281,3 +281,45 @@ func approxSize(text string) (int64, bool) {
 	}
 	return int64(v * mult), true
 }
+
+// printPolicy writes the effective trust policy, one block per series.
+func (u *ui) printPolicy(p *verify.Policy) {
+	fmt.Fprintln(u.stdout, "Who must have signed what, per release series. MD5 is never trust.")
+	if !p.SigstoreRequireSCT() {
+		fmt.Fprintln(u.stdout, "Sigstore certificates need no signed certificate timestamp (this policy's choice).")
+	}
+	for _, s := range p.Series() {
+		// A release late in the series shows every signer of the series.
+		v, err := manifest.ParseVersion(s + ".999")
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(u.stdout, "\n%s\n", s)
+		printed := false
+		for _, c := range manifest.Classes {
+			r, err := p.Lookup(v, c)
+			if err != nil {
+				continue
+			}
+			if r.Sigstore != nil && !printed {
+				only := ""
+				if r.SigstoreOnly {
+					only = "; Sigstore only, no OpenPGP (PEP 761)"
+				}
+				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), from %s%s\n",
+					sanitize(r.Sigstore.SigstoreIdentity), sanitize(r.Sigstore.SigstoreIssuer), r.SigstoreSince, only)
+			}
+			printed = true
+			for _, sg := range r.OpenPGP {
+				legacy := ""
+				if r.OpenPGPLegacy {
+					legacy = " (legacy algorithms accepted)"
+				}
+				fmt.Fprintf(u.stdout, "  openpgp   %s: %s %s%s\n", c, sanitize(sg.Name), strings.Join(sg.OpenPGP, " "), legacy)
+			}
+		}
+		if !printed {
+			fmt.Fprintln(u.stdout, "  no signers")
+		}
+	}
+}

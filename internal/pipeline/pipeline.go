@@ -141,7 +141,14 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 			res.Report = rep
 		}
 		if errors.Is(err, download.ErrTooLarge) {
+			// The server sent more than the release data declares: the
+			// file fails on its size, whatever its first bytes hash to.
 			os.Remove(part)
+			res.Report.OK = false
+			res.Report.Checks = []verify.CheckResult{{
+				Kind: verify.KindSize, Status: verify.StatusFail, Required: true,
+				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
+			}}
 		}
 		return fail(err)
 	}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pyverify/pyverify/internal/fixtureserver"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pyverify": func() {
+			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+			// Scripts assert the exact exit code with the status command.
+			if p := os.Getenv("PYVERIFY_TEST_STATUS"); p != "" {
+				os.WriteFile(p, []byte(strconv.Itoa(code)), 0o644)
+			}
+			os.Exit(code)
+		},
+	})
+}
+
+// repoRoot is the module root, where fixtures/ lives.
+var repoRoot = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(wd, "..", "..")
+}()
+
+// servers holds the fixture server of each running script, by $WORK.
+var servers sync.Map // string → *fixtureserver.Server
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		Setup: func(env *testscript.Env) error {
+			fixtures := filepath.Join(repoRoot, "fixtures")
+			env.Setenv("FIXTURES", fixtures)
+			env.Setenv("POLICY", filepath.Join(fixtures, "trust", "policy.json"))
+			env.Setenv("KEYRING", filepath.Join(fixtures, "trust", "keyring.asc"))
+			env.Setenv("ROOT", filepath.Join(fixtures, "trust", "trusted_root.json"))
+			env.Setenv("PYVERIFY_TEST_STATUS", filepath.Join(env.WorkDir, ".status"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			base := startServer(env.WorkDir, filepath.Join(fixtures, "site"), env.Defer)
+			env.Setenv("BASE", base)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"serve":    cmdServe,
+			"fault":    cmdFault,
+			"hits":     cmdHits,
+			"copysite": cmdCopySite,
+			"flipbyte": cmdFlipByte,
+			"replace":  cmdReplace,
+			"resub":    cmdResub,
+			"head":     cmdHead,
+			"status":   cmdStatus,
+		},
+	})
+}
+
+func startServer(work, root string, deferFn func(func())) string {
+	s := fixtureserver.New(root)
+	hs := httptest.NewServer(s)
+	deferFn(func() {
+		s.Close()
+		hs.Close()
+	})
+	servers.Store(work, s)
+	return hs.URL
+}
+
+func server(ts *testscript.TestScript) *fixtureserver.Server {
+	s, ok := servers.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("no fixture server")
+	}
+	return s.(*fixtureserver.Server)
+}
+
+// serve DIR: serve $WORK/DIR (a copy of the site) instead; sets $BASE.
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve DIR")
+	}
+	base := startServer(ts.Getenv("WORK"), ts.MkAbs(args[0]), ts.Defer)
+	ts.Setenv("BASE", base)
+}
+
+// fault PATH KIND: make the server misbehave for PATH. KIND is 503=N,
+// reset=N (bytes), extra=N (bytes) or stall.
+func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fault PATH KIND")
+	}
+	var f fixtureserver.Fault
+	kind, val, _ := strings.Cut(args[1], "=")
+	n, _ := strconv.ParseInt(val, 10, 64)
+	switch kind {
+	case "503":
+		f.Fail503 = int(n)
+	case "reset":
+		f.ResetAfter = n
+	case "extra":
+		f.ExtraBytes = n
+	case "stall":
+		f.Stall = true
+	default:
+		ts.Fatalf("unknown fault %q", args[1])
+	}
+	server(ts).SetFault(args[0], f)
+}
+
+// hits PATH N: the server saw N requests for PATH.
+func cmdHits(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: hits PATH N")
+	}
+	got := server(ts).Hits(args[0])
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if (got == want) == neg {
+		ts.Fatalf("%s: %d requests, want %s%d", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// copysite DIR: copy the fixture site to $WORK/DIR.
+func cmdCopySite(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: copysite DIR")
+	}
+	src := filepath.Join(repoRoot, "fixtures", "site")
+	dst := ts.MkAbs(args[0])
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	ts.Check(err)
+}
+
+// flipbyte FILE [OFFSET]: flip the low bit of one byte (default: the middle).
+func cmdFlipByte(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: flipbyte FILE [OFFSET]")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	off := len(data) / 2
+	if len(args) == 2 {
+		off, err = strconv.Atoi(args[1])
+		ts.Check(err)
+	}
+	data[off] ^= 1
+	ts.Check(os.WriteFile(path, data, 0o644))
+}
+
+// replace FILE OLD NEW: replace every OLD in FILE by NEW (at least one).
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	if !strings.Contains(string(data), args[1]) {
+		ts.Fatalf("%s does not contain %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(path, []byte(strings.ReplaceAll(string(data), args[1], args[2])), 0o644))
+}
+
+// resub FILE REGEXP REPL: replace every match of REGEXP (at least one).
+func cmdResub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: resub FILE REGEXP REPL")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	if !re.Match(data) {
+		ts.Fatalf("%s does not match %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(path, re.ReplaceAll(data, []byte(args[2])), 0o644))
+}
+
+// head SRC DST N: write the first N bytes of SRC (N may be "half") to DST.
+func cmdHead(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: head SRC DST N")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	n := len(data) / 2
+	if args[2] != "half" {
+		n, err = strconv.Atoi(args[2])
+		ts.Check(err)
+	}
+	dst := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	ts.Check(os.WriteFile(dst, data[:n], 0o644))
+}
+
+// status N: the last pyverify command exited with code N.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: status N")
+	}
+	got, err := os.ReadFile(ts.MkAbs(".status"))
+	ts.Check(err)
+	if string(got) != args[0] {
+		ts.Fatalf("exit status %s, want %s", got, args[0])
+	}
+}
