@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -106,9 +107,18 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 		}
 		pm, err = manifest.ParsePage(bytes.NewReader(data), pageURL, want)
 		if err != nil {
+			// Name the file the user gave, not the URL it stands for.
+			var de *manifest.DataError
+			if errors.As(err, &de) {
+				de.Source = src
+			}
 			return nil, err
 		}
 		pm.Source = src
+		if want.IsZero() {
+			// The API data carries no version: use the page's.
+			want, _ = manifest.ParseVersion(pm.Version)
+		}
 	}
 	if apiFile != "" {
 		data, err := readCapped(apiFile, manifest.MaxAPISize)

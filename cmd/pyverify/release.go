@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -72,6 +73,9 @@ func pageURL(v manifest.Version) string {
 func fetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*manifest.Manifest, error) {
 	u := pageURL(v)
 	data, err := c.Fetch(ctx, u, manifest.MaxPageSize)
+	if errors.Is(err, download.ErrNotFound) {
+		return nil, inputError(fmt.Errorf("Python %s: no release page: %w", v, err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("release page: %w", err)
 	}
