@@ -23,37 +23,37 @@ const (
 	// hashChunkSize is the size of the pooled buffers that carry the data
 	// from the writer to the hashing goroutines.
 	hashChunkSize = 256 << 10
-	// hashQueueDepth is how many chunks may wait for each consumer. With
-	// the chunk being filled and the one being hashed, a Hasher holds at
-	// most about (hashQueueDepth+2)*hashChunkSize bytes, whatever the
-	// length of its input.
+	// hashQueueDepth is how many chunks may wait for each consumer.
 	hashQueueDepth = 4
+	// hashMaxChunks is how many chunks one Hasher may use at once: enough
+	// to fill every queue of the slowest consumer, plus the chunk it is
+	// working on and the one being filled. A Hasher never holds more than
+	// hashMaxChunks*hashChunkSize bytes (1.5 MiB), whatever the length of
+	// its input; the writer waits for a free chunk instead.
+	hashMaxChunks = hashQueueDepth + 2
 )
 
 // errHasherClosed is returned by writes to a closed Hasher.
 var errHasherClosed = errors.New("digest: write to closed hasher")
 
-// A hashChunk is a pooled buffer shared by every consumer of a Hasher. The
-// last consumer to finish with it returns it to the pool.
+// A hashChunk is a buffer shared by every consumer of a Hasher. The last
+// consumer to finish with it hands it back to the Hasher's free list.
 type hashChunk struct {
 	buf  []byte // len is the data, cap is hashChunkSize
 	refs atomic.Int32
+	free chan<- *hashChunk
 }
 
+// hashChunkPool keeps chunks between Hashers, so that hashing many small
+// files does not allocate for each.
 var hashChunkPool = sync.Pool{
 	New: func() any { return &hashChunk{buf: make([]byte, 0, hashChunkSize)} },
-}
-
-func getHashChunk() *hashChunk {
-	c := hashChunkPool.Get().(*hashChunk)
-	c.buf = c.buf[:0]
-	return c
 }
 
 func (c *hashChunk) release() {
 	if c.refs.Add(-1) == 0 {
 		c.buf = c.buf[:0]
-		hashChunkPool.Put(c)
+		c.free <- c // never blocks: free has room for every chunk
 	}
 }
 
@@ -93,6 +93,8 @@ type Hasher struct {
 	md5, sha256, sha512 hash.Hash
 	consumers           []*hashConsumer // the three hashes first, then the extra sinks
 	cur                 *hashChunk      // the chunk being filled, or nil
+	free                chan *hashChunk // chunks back from the consumers
+	chunks              int             // chunks taken from the pool
 	size                int64
 	wg                  sync.WaitGroup
 	closed              bool
@@ -108,7 +110,8 @@ type Hasher struct {
 // (CloseWithError) when it stops reading. The Hasher does not close the
 // sinks.
 func NewHasher(extra ...io.Writer) *Hasher {
-	h := &Hasher{md5: md5.New(), sha256: sha256.New(), sha512: sha512.New()}
+	h := &Hasher{md5: md5.New(), sha256: sha256.New(), sha512: sha512.New(),
+		free: make(chan *hashChunk, hashMaxChunks)}
 	writers := []io.Writer{h.md5, h.sha256, h.sha512}
 	for _, w := range extra {
 		if w != nil {
@@ -125,6 +128,23 @@ func NewHasher(extra ...io.Writer) *Hasher {
 	return h
 }
 
+// getChunk returns an empty chunk: a free one, a new one if the Hasher has
+// fewer than hashMaxChunks, or else the next one a consumer frees.
+func (h *Hasher) getChunk() *hashChunk {
+	select {
+	case c := <-h.free:
+		return c
+	default:
+	}
+	if h.chunks < hashMaxChunks {
+		h.chunks++
+		c := hashChunkPool.Get().(*hashChunk)
+		c.buf, c.free = c.buf[:0], h.free
+		return c
+	}
+	return <-h.free
+}
+
 // flush hands the chunk being filled to every consumer.
 func (h *Hasher) flush() {
 	c := h.cur
@@ -133,7 +153,7 @@ func (h *Hasher) flush() {
 		return
 	}
 	if len(c.buf) == 0 {
-		hashChunkPool.Put(c)
+		h.free <- c
 		return
 	}
 	c.refs.Store(int32(len(h.consumers)))
@@ -153,7 +173,7 @@ func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if h.cur == nil {
-			h.cur = getHashChunk()
+			h.cur = h.getChunk()
 		}
 		c := h.cur
 		k := copy(c.buf[len(c.buf):cap(c.buf)], p)
@@ -177,7 +197,7 @@ func (h *Hasher) ReadFrom(r io.Reader) (int64, error) {
 	var total int64
 	for {
 		if h.cur == nil {
-			h.cur = getHashChunk()
+			h.cur = h.getChunk()
 		}
 		c := h.cur
 		free := c.buf[len(c.buf):cap(c.buf)]
@@ -214,6 +234,13 @@ func (h *Hasher) Close() (Digests, error) {
 		close(s.ch)
 	}
 	h.wg.Wait()
+	// Every chunk is back: return them for the next Hasher.
+	for range h.chunks {
+		c := <-h.free
+		c.free = nil
+		hashChunkPool.Put(c)
+	}
+	h.chunks = 0
 	h.sum = Digests{
 		Size:   h.size,
 		MD5:    h.md5.Sum(nil),

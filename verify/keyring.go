@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
@@ -204,9 +206,10 @@ func escape(s string) string {
 	if len(s) > max {
 		s = s[:max] + "…"
 	}
-	q := fmt.Sprintf("%q", s)
-	if q[1:len(q)-1] == s {
-		return s
+	for _, r := range s {
+		if !strconv.IsPrint(r) || r == utf8.RuneError {
+			return strconv.Quote(s)
+		}
 	}
-	return q
+	return s
 }

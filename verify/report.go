@@ -37,6 +37,9 @@ const (
 	KindSHA256   Kind = "sha256"
 	KindOpenPGP  Kind = "openpgp"
 	KindSigstore Kind = "sigstore"
+	// KindPolicy is the lookup of the artifact in the trust policy; it
+	// appears in a report only when it failed (a policy gap).
+	KindPolicy Kind = "policy"
 )
 
 // A Status is how a check ended.

@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"sync"
+)
+
+// The trust material built into pyverify. See trust/README.md for where each
+// file comes from and how to update it.
+var (
+	//go:embed trust/policy.json
+	embeddedPolicy []byte
+	//go:embed trust/keyring.asc
+	embeddedKeyring []byte
+	//go:embed trust/trusted_root.json
+	embeddedTrustedRoot []byte
+)
+
+var (
+	defaultPolicy = sync.OnceValue(func() *Policy {
+		p, err := ParsePolicy(embeddedPolicy)
+		if err != nil {
+			// The embedded file is tested; reaching this is a build defect.
+			panic(fmt.Sprintf("verify: embedded trust/policy.json: %v", err))
+		}
+		return p
+	})
+	defaultKeyring = sync.OnceValue(func() Keyring {
+		k, err := ReadKeyring(bytes.NewReader(embeddedKeyring))
+		if err != nil {
+			panic(fmt.Sprintf("verify: embedded trust/keyring.asc: %v", err))
+		}
+		return k
+	})
+)
+
+// DefaultPolicy returns the policy built into pyverify (trust/policy.json).
+// The Policy is shared and must not be modified; it has no mutating methods.
+func DefaultPolicy() *Policy { return defaultPolicy() }
+
+// DefaultPolicyJSON returns the bytes of the built-in policy file.
+func DefaultPolicyJSON() []byte { return bytes.Clone(embeddedPolicy) }
+
+// DefaultKeyring returns the release managers' OpenPGP public keys built
+// into pyverify (trust/keyring.asc). Which of them may sign what is decided
+// by the policy alone.
+func DefaultKeyring() Keyring { return defaultKeyring() }
+
+// DefaultTrustedRoot returns the Sigstore public-good trusted root built into
+// pyverify (trust/trusted_root.json), for LoadTrustedRoot.
+func DefaultTrustedRoot() []byte { return bytes.Clone(embeddedTrustedRoot) }

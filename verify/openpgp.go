@@ -1,0 +1,475 @@
+package verify
+
+import (
+	"bytes"
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+)
+
+// Limits on a detached signature file (python.org's are under 1 KiB).
+const (
+	maxSignatureSize    = 64 << 10
+	maxSignaturePackets = 16
+)
+
+// minRSABits is the RSA key size below which a key is legacy.
+const minRSABits = 2047
+
+// strictOpenPGPConfig is go-crypto's default: DSA, SHA-1 message signatures,
+// MD5, RIPEMD-160 and RSA under 2047 bits are rejected.
+func strictOpenPGPConfig() *packet.Config { return &packet.Config{} }
+
+// legacyOpenPGPConfig also accepts DSA keys, SHA-1 message signatures and
+// RSA keys from 1024 bits, as old python.org releases need. MD5 and
+// RIPEMD-160 stay rejected.
+func legacyOpenPGPConfig() *packet.Config {
+	return &packet.Config{
+		MinRSABits:                  1024,
+		RejectPublicKeyAlgorithms:   map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true},
+		RejectHashAlgorithms:        map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+		RejectMessageHashAlgorithms: map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+	}
+}
+
+// A parsedSignature is a detached signature file, decoded.
+type parsedSignature struct {
+	body []byte // the binary packets
+	sigs []*packet.Signature
+	// unsupported says why signature packets were skipped, such as
+	// "hash function 1 (MD5)".
+	unsupported []string
+}
+
+// parseDetachedSignature decodes an armored (or binary) detached signature
+// and checks that it holds signature packets only.
+func parseDetachedSignature(data []byte) (ps *parsedSignature, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ps, err = nil, fmt.Errorf("malformed signature (%v)", r)
+		}
+	}()
+	if len(data) > maxSignatureSize {
+		return nil, fmt.Errorf("signature file larger than %d bytes", maxSignatureSize)
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	var body []byte
+	switch {
+	case len(trimmed) == 0:
+		return nil, errors.New("empty signature file")
+	case bytes.HasPrefix(trimmed, []byte("-----BEGIN ")):
+		block, err := armor.Decode(bytes.NewReader(trimmed))
+		if err != nil {
+			return nil, fmt.Errorf("malformed armor: %v", err)
+		}
+		if block.Type != openpgp.SignatureType {
+			return nil, fmt.Errorf("want a %q block, got %q", openpgp.SignatureType, escape(block.Type))
+		}
+		body, err = io.ReadAll(io.LimitReader(block.Body, maxSignatureSize))
+		if err != nil {
+			return nil, fmt.Errorf("malformed armor: %v", err)
+		}
+	case trimmed[0]&0x80 != 0:
+		body = data
+	default:
+		return nil, errors.New("not an OpenPGP signature (no armor header)")
+	}
+	ps = &parsedSignature{body: body}
+	r := packet.NewReader(bytes.NewReader(body))
+	for n := 0; ; n++ {
+		if n >= maxSignaturePackets {
+			return nil, fmt.Errorf("more than %d packets", maxSignaturePackets)
+		}
+		p, err := r.NextWithUnsupported()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("malformed packet: %v", err)
+		}
+		switch p := p.(type) {
+		case *packet.Signature:
+			if p.SigType != packet.SigTypeBinary && p.SigType != packet.SigTypeText {
+				return nil, fmt.Errorf("signature of type 0x%02x is not a document signature", uint8(p.SigType))
+			}
+			ps.sigs = append(ps.sigs, p)
+		case *packet.UnsupportedPacket:
+			if _, isSig := p.IncompletePacket.(*packet.Signature); !isSig {
+				return nil, fmt.Errorf("unsupported packet: %v", p.Error)
+			}
+			ps.unsupported = append(ps.unsupported, describeUnsupported(p.Error))
+		default:
+			return nil, fmt.Errorf("holds a %T packet: a detached signature holds signatures only", p)
+		}
+	}
+	if len(ps.sigs) == 0 && len(ps.unsupported) == 0 {
+		return nil, errors.New("no signature packet")
+	}
+	return ps, nil
+}
+
+// describeUnsupported names the algorithm behind an unsupported-packet
+// error, so that an MD5 or RIPEMD-160 signature is not reported as an
+// unknown signer.
+func describeUnsupported(err error) string {
+	msg := err.Error()
+	names := map[string]string{
+		"hash function 1": "the MD5 hash", "hash function 3": "the RIPEMD-160 hash",
+		"hash function 2": "the SHA-1 hash",
+	}
+	for k, v := range names {
+		if strings.HasSuffix(msg, k) {
+			return v
+		}
+	}
+	return strings.TrimPrefix(msg, "openpgp: ")
+}
+
+// An openpgpCheck verifies one detached signature as the artifact's bytes
+// stream through it. Create it with startOpenPGP, feed it with Write (it
+// never returns an error, so it never stops a shared stream), then call
+// finish exactly once.
+type openpgpCheck struct {
+	name    string
+	req     Requirement
+	keys    Keyring
+	ps      *parsedSignature
+	decided *CheckResult // set when the outcome is known before any byte
+	runs    []*openpgpRun
+}
+
+// An openpgpRun checks the signature with one pinned key (one copy of it:
+// a key may appear more than once, as it was at different times).
+type openpgpRun struct {
+	entity *openpgp.Entity
+	pw     *io.PipeWriter
+	broken bool
+	done   chan openpgpOutcome
+}
+
+type openpgpOutcome struct {
+	md  *openpgp.MessageDetails
+	err error
+}
+
+// startOpenPGP prepares the check of asc for artifact name under req, using
+// only the keys of keys that req pins.
+func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openpgpCheck {
+	c := &openpgpCheck{name: name, req: req, keys: keys}
+	ps, err := parseDetachedSignature(asc)
+	if err != nil {
+		c.decide(StatusFail, "malformed .asc: "+escape(err.Error()), "")
+		return c
+	}
+	c.ps = ps
+	if len(ps.sigs) == 0 {
+		c.decide(StatusFail, fmt.Sprintf("the signature uses %s, which cannot be checked securely: not a valid signature by %s",
+			escape(strings.Join(ps.unsupported, ", ")), c.wantSigners()), "")
+		return c
+	}
+	pinned := keys.pinned(req.OpenPGPFingerprints())
+	var entities openpgp.EntityList
+	for _, sig := range ps.sigs {
+		if sig.IssuerKeyId == nil {
+			continue
+		}
+		for _, e := range pinned.EntitiesById(*sig.IssuerKeyId) {
+			if !slices.Contains(entities, e) {
+				entities = append(entities, e)
+			}
+		}
+	}
+	if len(entities) == 0 {
+		c.decide(StatusFail, c.wrongSigner(ps.sigs[0]), c.claimedSigner(ps.sigs[0]))
+		return c
+	}
+	cfg := strictOpenPGPConfig()
+	if req.OpenPGPLegacy {
+		cfg = legacyOpenPGPConfig()
+	}
+	for _, e := range entities {
+		run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
+		pr, pw := io.Pipe()
+		run.pw = pw
+		md, err := openpgp.VerifyDetachedSignatureReader(openpgp.EntityList{e}, pr, bytes.NewReader(ps.body), cfg)
+		if err != nil {
+			run.broken = true
+			pr.CloseWithError(err)
+			run.done <- openpgpOutcome{err: err}
+		} else {
+			go func() {
+				_, err := io.Copy(io.Discard, md.UnverifiedBody)
+				// Unblock the writer whatever happened: later writes fail
+				// and the run is marked broken, never waited on.
+				pr.CloseWithError(errRunEnded)
+				run.done <- openpgpOutcome{md: md, err: err}
+			}()
+		}
+		c.runs = append(c.runs, run)
+	}
+	return c
+}
+
+var errRunEnded = errors.New("openpgp: verification ended")
+
+func (c *openpgpCheck) decide(st Status, detail, signer string) {
+	c.decided = &CheckResult{Kind: KindOpenPGP, Status: st, Detail: detail, Signer: signer}
+}
+
+// Write feeds the artifact's bytes to every run. It always reports
+// success: a run that ended early is skipped, and its outcome is read by
+// finish.
+func (c *openpgpCheck) Write(p []byte) (int, error) {
+	for _, r := range c.runs {
+		if r.broken {
+			continue
+		}
+		if _, err := r.pw.Write(p); err != nil {
+			r.broken = true
+		}
+	}
+	return len(p), nil
+}
+
+// finish ends the stream and returns the outcome and any warnings. The
+// result's Required field is left for the caller.
+func (c *openpgpCheck) finish() (CheckResult, []string) {
+	for _, r := range c.runs {
+		r.pw.Close()
+	}
+	outcomes := make([]openpgpOutcome, len(c.runs))
+	for i, r := range c.runs {
+		outcomes[i] = <-r.done
+	}
+	if c.decided != nil {
+		return *c.decided, nil
+	}
+	var best error
+	for i, o := range outcomes {
+		err := o.err
+		if err == nil {
+			err = o.md.SignatureError
+		}
+		if err == nil && (o.md.Signature == nil || o.md.SignedBy == nil) {
+			err = errors.New("no signature verified")
+		}
+		if err == nil {
+			fpr := fingerprintOf(o.md.SignedBy.Entity)
+			signer, ok := c.signerFor(fpr)
+			if !ok || fingerprintOf(c.runs[i].entity) != fpr {
+				// Cannot happen: only pinned keys are in the run's keyring.
+				err = fmt.Errorf("verified with key %s, which is not pinned", fpr)
+			} else {
+				return c.pass(o.md, signer, fpr)
+			}
+		}
+		if best == nil || errorRank(err) > errorRank(best) {
+			best = err
+		}
+	}
+	res := CheckResult{Kind: KindOpenPGP, Status: StatusFail, Detail: c.describeFailure(best)}
+	if errors.Is(best, pgperrors.ErrUnknownIssuer) {
+		res.Signer = c.claimedSigner(c.ps.sigs[0])
+	}
+	return res, nil
+}
+
+// pass builds the result of a good signature, with warnings for the legacy
+// algorithms it needed.
+func (c *openpgpCheck) pass(md *openpgp.MessageDetails, s Signer, fpr string) (CheckResult, []string) {
+	sig := md.Signature
+	var legacy []string
+	if sig.Hash == crypto.SHA1 {
+		legacy = append(legacy, "SHA-1 signature")
+	}
+	if l := legacyKey(md.SignedBy.PublicKey); l != "" {
+		legacy = append(legacy, l+" key")
+	}
+	if l := legacyKey(md.SignedBy.Entity.PrimaryKey); l != "" && md.SignedBy.PublicKey != md.SignedBy.Entity.PrimaryKey {
+		legacy = append(legacy, l+" primary key")
+	}
+	var warnings []string
+	if len(legacy) > 0 {
+		warnings = append(warnings, fmt.Sprintf("%s: openpgp: accepted legacy algorithms (%s) because the policy allows them for %s (openpgp_legacy)",
+			c.name, strings.Join(legacy, ", "), c.req.Series))
+	}
+	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
+	if !md.SignedBy.IsPrimary() {
+		detail += fmt.Sprintf(" (subkey %X)", md.SignedBy.PublicKey.Fingerprint)
+	}
+	return CheckResult{Kind: KindOpenPGP, Status: StatusPass, Detail: detail,
+		Signer: s.String() + " " + fpr}, warnings
+}
+
+// legacyFeatures lists what, in the signature and the pinned keys that
+// could have made it, the strict configuration rejects.
+func (c *openpgpCheck) legacyFeatures() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, sig := range c.ps.sigs {
+		if sig.Hash == crypto.SHA1 {
+			add("SHA-1 signature")
+		}
+		if sig.IssuerKeyId == nil {
+			continue
+		}
+		for _, r := range c.runs {
+			el := openpgp.EntityList{r.entity}
+			for _, k := range el.KeysById(*sig.IssuerKeyId) {
+				if l := legacyKey(k.PublicKey); l != "" {
+					add(l + " key")
+				}
+				if l := legacyKey(r.entity.PrimaryKey); l != "" && k.PublicKey != r.entity.PrimaryKey {
+					add(l + " primary key")
+				}
+			}
+		}
+	}
+	return out
+}
+
+// legacyKey names a key's algorithm if the strict configuration rejects it.
+func legacyKey(k *packet.PublicKey) string {
+	switch k.PubKeyAlgo {
+	case packet.PubKeyAlgoDSA:
+		bits, _ := k.BitLength()
+		return fmt.Sprintf("DSA-%d", bits)
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSASignOnly:
+		if bits, err := k.BitLength(); err == nil && bits < minRSABits {
+			return fmt.Sprintf("RSA-%d", bits)
+		}
+	}
+	return ""
+}
+
+// errorRank orders failures so that the most telling one is reported when
+// several copies of a key all fail.
+func errorRank(err error) int {
+	var se pgperrors.SignatureError
+	switch {
+	case errors.Is(err, pgperrors.ErrKeyRevoked):
+		return 5
+	case errors.As(err, &se) && !strings.Contains(string(se), "insecure"):
+		return 4
+	case isWeak(err):
+		return 3
+	case errors.Is(err, pgperrors.ErrKeyExpired):
+		return 2
+	}
+	return 1
+}
+
+func isWeak(err error) bool {
+	var we pgperrors.WeakAlgorithmError
+	var se pgperrors.SignatureError
+	return errors.As(err, &we) || errors.As(err, &se) && strings.Contains(string(se), "insecure")
+}
+
+// describeFailure words a verification error for the report.
+func (c *openpgpCheck) describeFailure(err error) string {
+	sig := c.ps.sigs[0]
+	made := sig.CreationTime.UTC().Format(time.DateOnly)
+	want := c.wantSigners()
+	switch {
+	case errors.Is(err, pgperrors.ErrKeyRevoked):
+		return fmt.Sprintf("key %s has been revoked: not a valid signature by %s", c.claimedKey(sig), want)
+	case errors.Is(err, pgperrors.ErrKeyExpired):
+		return fmt.Sprintf("key %s had expired when the signature was made (%s)", c.claimedKey(sig), made)
+	case errors.Is(err, pgperrors.ErrSignatureExpired):
+		return fmt.Sprintf("signature made %s has expired or is dated in the future", made)
+	case isWeak(err):
+		what := strings.Join(c.legacyFeatures(), ", ")
+		if what == "" {
+			what = strings.ToValidUTF8(strings.TrimPrefix(err.Error(), "openpgp: "), "?")
+		}
+		if !c.req.OpenPGPLegacy {
+			return fmt.Sprintf("signature or key uses legacy algorithms (%s), which the policy does not allow for %s (openpgp_legacy is false)",
+				escape(what), c.req.Series)
+		}
+		return fmt.Sprintf("signature or key uses a rejected algorithm (%s)", escape(what))
+	}
+	var se pgperrors.SignatureError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("BAD signature: the file does not match the signature by %s (%s): tampered or corrupt",
+			c.claimedKey(sig), escape(strings.TrimPrefix(err.Error(), "openpgp: ")))
+	}
+	if errors.Is(err, pgperrors.ErrUnknownIssuer) {
+		return c.wrongSigner(sig)
+	}
+	return fmt.Sprintf("signature by key %s could not be verified: %s", c.claimedKey(sig), escape(strings.TrimPrefix(err.Error(), "openpgp: ")))
+}
+
+// wantSigners lists the signers the policy expects, with fingerprints.
+func (c *openpgpCheck) wantSigners() string {
+	var parts []string
+	for _, s := range c.req.OpenPGP {
+		parts = append(parts, s.Name+" "+strings.Join(s.OpenPGP, "/"))
+	}
+	if len(parts) == 0 {
+		return "nobody (no OpenPGP signer pinned)"
+	}
+	return strings.Join(parts, " or ")
+}
+
+// claimedKey names the key a signature says it was made by (unverified).
+func (c *openpgpCheck) claimedKey(sig *packet.Signature) string {
+	if sig.IssuerKeyId != nil {
+		return fmt.Sprintf("0x%016X", *sig.IssuerKeyId)
+	}
+	if len(sig.IssuerFingerprint) > 0 {
+		return fmt.Sprintf("%X", sig.IssuerFingerprint)
+	}
+	return "(no issuer)"
+}
+
+// claimedSigner names, for the report, who a key in the full keyring with
+// the signature's key ID is. It is a claim, not a verified fact.
+func (c *openpgpCheck) claimedSigner(sig *packet.Signature) string {
+	if sig.IssuerKeyId == nil {
+		return ""
+	}
+	for _, e := range c.keys.byKeyID(*sig.IssuerKeyId) {
+		fpr := fingerprintOf(e)
+		if len(sig.IssuerFingerprint) > 0 && !strings.EqualFold(fmt.Sprintf("%X", sig.IssuerFingerprint), fpr) &&
+			!slices.ContainsFunc(e.Subkeys, func(s openpgp.Subkey) bool { return bytes.Equal(s.PublicKey.Fingerprint, sig.IssuerFingerprint) }) {
+			continue
+		}
+		if _, id := e.PrimaryIdentity(time.Time{}, nil); id != nil {
+			return escape(id.Name) + " " + fpr
+		}
+		return fpr
+	}
+	return ""
+}
+
+// wrongSigner words a signature made by a key the policy does not pin.
+func (c *openpgpCheck) wrongSigner(sig *packet.Signature) string {
+	who := ""
+	if s := c.claimedSigner(sig); s != "" {
+		who = " (" + s + ")"
+	}
+	return fmt.Sprintf("signed by key %s%s, not by %s", c.claimedKey(sig), who, c.wantSigners())
+}
+
+// signerFor returns the pinned signer owning fingerprint fpr.
+func (c *openpgpCheck) signerFor(fpr string) (Signer, bool) {
+	for _, s := range c.req.OpenPGP {
+		if slices.Contains(s.OpenPGP, fpr) {
+			return s, true
+		}
+	}
+	return Signer{}, false
+}

@@ -1,0 +1,483 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/sigstore/sigstore-go/pkg/root"
+)
+
+// A Verifier checks artifacts against a Policy, a Keyring and a Sigstore
+// trusted root. Its defaults are the secure ones: what the policy requires
+// for an artifact's release and class must verify, whatever sidecar files
+// happen to be available. It is safe for concurrent use.
+type Verifier struct {
+	policy   *Policy
+	keys     Keyring
+	sigstore *sigstoreChecker
+	require  []Kind
+}
+
+// An Option changes how a Verifier decides. Options that conflict are
+// rejected by NewVerifier.
+type Option func(*verifierOptions) error
+
+type verifierOptions struct {
+	require    []Kind
+	requireSet bool
+}
+
+// WithRequire makes the given signature kinds (KindOpenPGP, KindSigstore)
+// mandatory for every artifact, on top of the policy: with both, a release
+// that has both kinds of signature passes only if both verify. An artifact
+// for which the policy has no signer of a required kind (a Sigstore-only
+// release and OpenPGP, or a release older than Sigstore signing and
+// Sigstore) then fails.
+func WithRequire(kinds ...Kind) Option {
+	return func(o *verifierOptions) error {
+		if o.requireSet {
+			return errors.New("WithRequire given more than once")
+		}
+		if len(kinds) == 0 {
+			return errors.New("WithRequire: no kind given")
+		}
+		o.requireSet = true
+		for _, k := range kinds {
+			if k != KindOpenPGP && k != KindSigstore {
+				return fmt.Errorf("WithRequire: %q is not a signature kind (want %q or %q)", k, KindOpenPGP, KindSigstore)
+			}
+			if !slices.Contains(o.require, k) {
+				o.require = append(o.require, k)
+			}
+		}
+		return nil
+	}
+}
+
+// NewVerifier returns a Verifier for policy p, the OpenPGP keys in keys and
+// the Sigstore trusted material trustedRoot (see LoadTrustedRoot). Every
+// fingerprint the policy pins must be in keys.
+func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts ...Option) (*Verifier, error) {
+	if p == nil {
+		return nil, errors.New("verify: no policy")
+	}
+	if trustedRoot == nil {
+		return nil, errors.New("verify: no Sigstore trusted root")
+	}
+	var o verifierOptions
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+	}
+	for _, s := range p.Signers() {
+		for _, f := range s.OpenPGP {
+			if !keys.Has(f) {
+				return nil, fmt.Errorf("verify: the policy pins key %s for %s, but the keyring does not hold it", f, s.Name)
+			}
+		}
+	}
+	sc, err := newSigstoreChecker(trustedRoot, p.SigstoreRequireSCT())
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require}, nil
+}
+
+// A Target describes one artifact to verify and what is known about it.
+type Target struct {
+	// Name is the file name, such as "Python-3.13.1.tgz".
+	Name    string
+	Version manifest.Version
+	// Class is the artifact's class; empty means manifest.ClassOf(Name).
+	Class manifest.Class
+	// Size, MD5 and SHA256 are the values the release data lists: 0 or ""
+	// when unknown. MD5 and SHA256 are hex.
+	Size   int64
+	MD5    string
+	SHA256 string
+	// Signature is the OpenPGP detached signature (.asc).
+	Signature Sidecar
+	// Bundle is the Sigstore bundle (.sigstore).
+	Bundle Sidecar
+	// CertSig reports that a detached .crt and .sig exist without a bundle.
+	// They cannot be verified offline.
+	CertSig bool
+}
+
+// A Sidecar is a signature file of an artifact.
+type Sidecar struct {
+	// Data is the file's content, or nil when it is not available.
+	Data []byte
+	// Listed reports whether the release data lists the file; with nil
+	// Data it means the server does not have a file it lists.
+	Listed bool
+}
+
+// A VerificationError reports an artifact that failed verification. It
+// lists every failed check.
+type VerificationError struct {
+	Name     string
+	Failures []CheckResult
+}
+
+func (e *VerificationError) Error() string {
+	var parts []string
+	for _, f := range e.Failures {
+		parts = append(parts, string(f.Kind)+": "+f.Detail)
+	}
+	return e.Name + ": " + strings.Join(parts, "; ")
+}
+
+// A Check verifies one artifact as its bytes stream through it. Write the
+// artifact's bytes exactly once, in order, then call Finish. Finish must be
+// called, even after a failed write, to release the check's goroutines.
+type Check struct {
+	v        *Verifier
+	t        Target
+	req      Requirement
+	reqErr   error
+	pgp      *openpgpCheck
+	hasher   *Hasher
+	finished bool
+}
+
+// Start begins the check of t. It fails only for an unusable Target: no
+// version, or a name that is not a plain file name.
+func (v *Verifier) Start(t Target) (*Check, error) {
+	t, err := v.normalize(t)
+	if err != nil {
+		return nil, err
+	}
+	c := &Check{v: v, t: t}
+	c.req, c.reqErr = v.policy.Lookup(t.Version, t.Class)
+	if c.reqErr == nil && t.Signature.Data != nil && len(c.req.OpenPGP) > 0 {
+		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req)
+		c.hasher = NewHasher(c.pgp)
+	} else {
+		c.hasher = NewHasher()
+	}
+	return c, nil
+}
+
+func (v *Verifier) normalize(t Target) (Target, error) {
+	if err := checkName(t.Name); err != nil {
+		return t, err
+	}
+	if t.Version.IsZero() {
+		return t, fmt.Errorf("%s: no release version", t.Name)
+	}
+	if t.Class == "" {
+		t.Class = manifest.ClassOf(t.Name)
+	} else if _, ok := manifest.ParseClass(string(t.Class)); !ok {
+		return t, fmt.Errorf("%s: unknown artifact class %q", t.Name, escape(string(t.Class)))
+	}
+	if t.Size < 0 {
+		return t, fmt.Errorf("%s: negative expected size", t.Name)
+	}
+	return t, nil
+}
+
+// checkName accepts plain file names only.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("verify: target has no name")
+	case len(name) > 255, name == ".", name == "..", strings.ContainsAny(name, `/\`), !printable(name):
+		return fmt.Errorf("verify: %s: not a plain file name", escape(name))
+	}
+	return nil
+}
+
+// Write feeds the next bytes of the artifact to the check.
+func (c *Check) Write(p []byte) (int, error) {
+	if c.finished {
+		return 0, fmt.Errorf("%s: write after Finish", c.t.Name)
+	}
+	return c.hasher.Write(p)
+}
+
+// Finish ends the stream and returns the artifact's report, which is always
+// filled in. The error is nil if and only if report.OK; otherwise it wraps
+// ErrPolicyGap when the policy does not say who signs the artifact (and no
+// check failed outright), or is a *VerificationError.
+func (c *Check) Finish() (ArtifactReport, error) {
+	if c.finished {
+		return ArtifactReport{Name: c.t.Name}, fmt.Errorf("%s: Finish called twice", c.t.Name)
+	}
+	c.finished = true
+	d, herr := c.hasher.Close()
+	var pgp *CheckResult
+	var warnings []string
+	if c.pgp != nil {
+		r, w := c.pgp.finish()
+		pgp, warnings = &r, w
+	}
+	if herr != nil {
+		// The Hasher reports only errors of its sinks, and the OpenPGP
+		// sink never fails; keep the report honest if that ever changes.
+		rep := ArtifactReport{Name: c.t.Name, Version: c.t.Version.String(), Class: string(c.t.Class),
+			Checks: []CheckResult{{Kind: KindSHA256, Status: StatusFail, Required: true, Detail: "hashing failed: " + herr.Error()}}}
+		return rep, &VerificationError{Name: c.t.Name, Failures: rep.Checks}
+	}
+	return c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
+}
+
+// VerifyReader verifies the artifact whose bytes r yields.
+func (v *Verifier) VerifyReader(t Target, r io.Reader) (ArtifactReport, error) {
+	c, err := v.Start(t)
+	if err != nil {
+		return ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class)}, err
+	}
+	_, cerr := io.Copy(c, r)
+	rep, err := c.Finish()
+	if cerr != nil {
+		rep.OK = false
+		return rep, fmt.Errorf("%s: reading: %w", c.t.Name, cerr)
+	}
+	return rep, err
+}
+
+// VerifyDigest verifies an artifact known only by its SHA-256, as cosign
+// --digest does: a Sigstore bundle is checked against the digest, and the
+// listed SHA-256 compared with it. Size and MD5 cannot be checked, nor can
+// an OpenPGP signature, which covers the bytes: when an OpenPGP signature is
+// what the policy requires, the artifact fails.
+func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error) {
+	t, err := v.normalize(t)
+	if err != nil {
+		return ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class)}, err
+	}
+	if len(sha256) != 32 {
+		return ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class)},
+			fmt.Errorf("%s: want a 32-byte SHA-256 digest, got %d bytes", t.Name, len(sha256))
+	}
+	req, reqErr := v.policy.Lookup(t.Version, t.Class)
+	return v.evaluate(t, req, reqErr, nil, sha256, nil, nil)
+}
+
+// evaluate applies the rules to what was computed. d is nil when only the
+// digest is known; pgp is the OpenPGP outcome when the check ran.
+func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests, sha256 []byte, pgp *CheckResult, warnings []string) (ArtifactReport, error) {
+	rep := ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class), Warnings: warnings}
+	rep.Checks = append(rep.Checks, digestChecks(t, d, sha256)...)
+
+	if reqErr != nil {
+		rep.Checks = append(rep.Checks, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
+			Detail: reqErr.Error()})
+		var failed []CheckResult
+		for _, c := range rep.Checks {
+			if c.Status == StatusFail && c.Kind != KindPolicy {
+				failed = append(failed, c)
+			}
+		}
+		if len(failed) > 0 {
+			return rep, &VerificationError{Name: t.Name, Failures: append(failed, rep.Checks[len(rep.Checks)-1])}
+		}
+		return rep, fmt.Errorf("%s: %w", t.Name, reqErr)
+	}
+
+	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
+	rep.Checks = append(rep.Checks, pgpRes, sigRes)
+
+	rep.OK = true
+	signed := false
+	var failures []CheckResult
+	for _, c := range rep.Checks {
+		if c.Status == StatusFail || c.Required && c.Status != StatusPass {
+			rep.OK = false
+			failures = append(failures, c)
+		}
+		if (c.Kind == KindOpenPGP || c.Kind == KindSigstore) && c.Status == StatusPass {
+			signed = true
+		}
+	}
+	if !signed && rep.OK {
+		// The rules above never get here; this keeps an unsigned artifact
+		// from ever passing if they change.
+		rep.OK = false
+		failures = append(failures, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
+			Detail: "no signature verified"})
+	}
+	if !rep.OK {
+		return rep, &VerificationError{Name: t.Name, Failures: failures}
+	}
+	return rep, nil
+}
+
+// digestChecks compares the size and checksums with the listed values.
+func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
+	size := CheckResult{Kind: KindSize}
+	switch {
+	case d == nil && t.Size > 0:
+		size.Status, size.Detail = StatusSkipped, "not checked: verified by digest, without the file's bytes"
+	case d == nil:
+		size.Status, size.Detail = StatusMissing, "no size listed"
+	case t.Size <= 0:
+		size.Status, size.Detail = StatusMissing, fmt.Sprintf("no size listed (read %d bytes)", d.Size)
+	case d.Size == t.Size:
+		size.Status, size.Required, size.Detail = StatusPass, true, fmt.Sprintf("%d bytes, as listed", d.Size)
+	default:
+		size.Status, size.Required, size.Detail = StatusFail, true, fmt.Sprintf("got %d bytes, want %d", d.Size, t.Size)
+	}
+
+	var md5sum []byte
+	if d != nil {
+		md5sum = d.MD5
+	}
+	md5 := compareDigest(KindMD5, "MD5", t.MD5, md5sum, d != nil)
+	if md5.Status == StatusPass {
+		md5.Detail += " (integrity only: MD5 proves nothing about who made the file)"
+	}
+	sha := compareDigest(KindSHA256, "SHA-256", t.SHA256, sha256, true)
+	return []CheckResult{size, md5, sha}
+}
+
+// compareDigest compares a listed hex digest with a computed one. have
+// reports whether the computed value is known.
+func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
+	r := CheckResult{Kind: kind}
+	want = strings.TrimSpace(want)
+	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
+	switch {
+	case want == "" || strings.EqualFold(want, "n/a"):
+		r.Status, r.Detail = StatusMissing, "no "+name+" listed"
+		return r
+	case !have:
+		r.Status, r.Detail = StatusSkipped, "not checked: verified by digest, without the file's bytes"
+		return r
+	}
+	r.Required = true
+	wb, err := hex.DecodeString(want)
+	if err != nil || len(wb) != wantLen {
+		r.Status, r.Detail = StatusFail, fmt.Sprintf("the listed %s %q is not %d hex digits", name, escape(want), 2*wantLen)
+		return r
+	}
+	if bytes.Equal(wb, got) {
+		r.Status, r.Detail = StatusPass, fmt.Sprintf("%x, as listed", got)
+	} else {
+		r.Status, r.Detail = StatusFail, fmt.Sprintf("got %x, want %s", got, strings.ToLower(want))
+	}
+	return r
+}
+
+// sidecarAbsent words a missing signature file.
+func sidecarAbsent(what string, s Sidecar) string {
+	if s.Listed {
+		return "no " + what + ": listed on the page but the server does not have it"
+	}
+	return "no " + what + " (not listed)"
+}
+
+// signatureChecks decides the OpenPGP and Sigstore checks. haveBytes is
+// false for VerifyDigest; pgp is the OpenPGP outcome when it ran.
+func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult) {
+	series := req.Series
+	wantPGP := slices.Contains(v.require, KindOpenPGP)
+	wantSig := slices.Contains(v.require, KindSigstore)
+	pgpPinned := len(req.OpenPGP) > 0
+	sigPinned := req.Sigstore != nil
+
+	// OpenPGP, as it stands.
+	op := CheckResult{Kind: KindOpenPGP}
+	opPresent := false // a signature that was checked
+	switch {
+	case t.Signature.Data == nil:
+		op.Status, op.Detail = StatusMissing, sidecarAbsent(".asc signature", t.Signature)
+	case req.SigstoreOnly:
+		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("ignored: %s is Sigstore-only (PEP 761), so OpenPGP signatures are not part of its policy", series)
+	case !pgpPinned:
+		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("not checked: no OpenPGP signer is pinned for %s files of %s", t.Class, series)
+	case !haveBytes:
+		op.Status, op.Detail = StatusSkipped, "not checked: an OpenPGP signature covers the file's bytes, and only its digest is known"
+	case pgp != nil:
+		opPresent = true
+		op = *pgp
+	default:
+		opPresent = true
+		op.Status, op.Detail = StatusFail, "internal error: the OpenPGP check did not run"
+	}
+
+	// Sigstore, as it stands.
+	sg := CheckResult{Kind: KindSigstore}
+	sgPresent := false
+	switch {
+	case t.Bundle.Data == nil && t.CertSig:
+		sg.Status, sg.Detail = StatusSkipped, "only a detached .crt and .sig were published, without a bundle: they cannot be verified offline"
+	case t.Bundle.Data == nil:
+		sg.Status, sg.Detail = StatusMissing, sidecarAbsent(".sigstore bundle", t.Bundle)
+	case !sigPinned:
+		sg.Status, sg.Detail = StatusSkipped, fmt.Sprintf("not checked: the policy has no Sigstore identity for %s (Sigstore signing of %s began with %s)",
+			t.Version, series, req.SigstoreSince)
+		if req.SigstoreSince.IsZero() {
+			sg.Detail = fmt.Sprintf("not checked: the policy has no Sigstore identity for %s", series)
+		}
+	default:
+		sgPresent = true
+		signer, err := v.sigstore.check(t.Bundle.Data, sha256, req.Sigstore.SigstoreIdentity, req.Sigstore.SigstoreIssuer)
+		sg.Signer = signer
+		if err != nil {
+			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
+		} else {
+			sg.Status, sg.Detail = StatusPass, "bundle verified: the signed SHA-256 is the file's"
+		}
+	}
+
+	requireKind := func(r *CheckResult, why string) {
+		r.Required = true
+		if r.Status == StatusMissing || r.Status == StatusSkipped {
+			// Say why the absence matters; a check that ran and failed
+			// speaks for itself.
+			if r.Status == StatusSkipped {
+				r.Status = StatusFail
+			}
+			if why != "" {
+				r.Detail += ", " + why
+			}
+		}
+	}
+
+	switch {
+	case req.SigstoreOnly:
+		requireKind(&sg, fmt.Sprintf("and %s is Sigstore-only (PEP 761)", series))
+		if wantPGP {
+			op.Required, op.Status = true, StatusFail
+			op.Detail = fmt.Sprintf("required by the verifier, but %s is Sigstore-only (PEP 761): it has no OpenPGP signatures", series)
+		}
+	case sigPinned && pgpPinned:
+		if opPresent || wantPGP {
+			requireKind(&op, "")
+		}
+		if sgPresent || wantSig {
+			requireKind(&sg, "")
+		}
+		if !op.Required && !sg.Required {
+			// Nothing checkable: at least one signature must verify.
+			why := "and a release of this era needs a valid OpenPGP or Sigstore signature"
+			requireKind(&op, why)
+			requireKind(&sg, why)
+		}
+	case pgpPinned:
+		requireKind(&op, "")
+		if wantSig {
+			sg.Required, sg.Status = true, StatusFail
+			sg.Detail = fmt.Sprintf("required by the verifier, but %s predates Sigstore signing", t.Version)
+			if !req.SigstoreSince.IsZero() {
+				sg.Detail += fmt.Sprintf(" of %s (first: %s)", series, req.SigstoreSince)
+			}
+		}
+	default: // Sigstore only, by class: no OpenPGP signer for it.
+		requireKind(&sg, "")
+		if wantPGP {
+			op.Required, op.Status = true, StatusFail
+			op.Detail = fmt.Sprintf("required by the verifier, but no OpenPGP signer is pinned for %s files of %s", t.Class, series)
+		}
+	}
+	return op, sg
+}
