@@ -31,8 +31,63 @@ const (
 // A Keyring on its own trusts nothing: the Policy pins, per series and
 // class, the full fingerprints a signature must come from, and every check
 // uses only the keys whose fingerprints the policy names.
+//
+// go-crypto caches what it learns about a key inside the key's Entity while
+// it verifies, so an Entity must not be shared by concurrent checks. A
+// Keyring therefore keeps every key in serialized form as well, and each
+// check works on its own fresh copy (see clone).
 type Keyring struct {
 	entities openpgp.EntityList
+	raw      [][]byte // raw[i] is entities[i] serialized
+}
+
+// newKeyring makes a Keyring of el, serializing each key for clone.
+func newKeyring(el openpgp.EntityList) (Keyring, error) {
+	k := Keyring{entities: el, raw: make([][]byte, len(el))}
+	for i, e := range el {
+		var b bytes.Buffer
+		if err := e.Serialize(&b); err != nil {
+			return Keyring{}, fmt.Errorf("key %s: %v", fingerprintOf(e), err)
+		}
+		k.raw[i] = b.Bytes()
+	}
+	return k, nil
+}
+
+// clone returns a copy of the keys of k for which keep is true, parsed
+// afresh, for use by one check at a time. keep must only read a key's
+// fingerprint and key IDs.
+func (k Keyring) clone(keep func(*openpgp.Entity) bool) (Keyring, error) {
+	var c Keyring
+	for i, e := range k.entities {
+		if !keep(e) {
+			continue
+		}
+		el, err := readEntities(k.raw[i])
+		if err != nil {
+			return Keyring{}, err
+		}
+		if len(el) != 1 {
+			return Keyring{}, fmt.Errorf("keyring: a serialized key read back as %d keys", len(el))
+		}
+		c.entities = append(c.entities, el[0])
+		c.raw = append(c.raw, k.raw[i])
+	}
+	return c, nil
+}
+
+// hasKeyID reports whether e's primary key or one of its subkeys has the
+// 64-bit key ID id.
+func hasKeyID(e *openpgp.Entity, id uint64) bool {
+	if e.PrimaryKey.KeyId == id {
+		return true
+	}
+	for _, sk := range e.Subkeys {
+		if sk.PublicKey.KeyId == id {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadKeyring reads every key in r: a file of one or more ASCII-armored
@@ -53,7 +108,11 @@ func ReadKeyring(r io.Reader) (Keyring, error) {
 		if err != nil {
 			return Keyring{}, fmt.Errorf("keyring: binary keyring: %w", err)
 		}
-		return Keyring{entities: el}, nil
+		k, err := newKeyring(el)
+		if err != nil {
+			return Keyring{}, fmt.Errorf("keyring: binary keyring: %w", err)
+		}
+		return k, nil
 	}
 
 	br := bufio.NewReaderSize(bytes.NewReader(data), 4096)
@@ -85,7 +144,11 @@ func ReadKeyring(r io.Reader) (Keyring, error) {
 		}
 		all = append(all, el...)
 	}
-	return Keyring{entities: all}, nil
+	k, err := newKeyring(all)
+	if err != nil {
+		return Keyring{}, fmt.Errorf("keyring: %w", err)
+	}
+	return k, nil
 }
 
 // readEntities reads the public keys in a binary key block. Secret keys are
@@ -149,7 +212,10 @@ func (k Keyring) Merge(other Keyring) Keyring {
 	el := make(openpgp.EntityList, 0, len(k.entities)+len(other.entities))
 	el = append(el, k.entities...)
 	el = append(el, other.entities...)
-	return Keyring{entities: el}
+	raw := make([][]byte, 0, len(el))
+	raw = append(raw, k.raw...)
+	raw = append(raw, other.raw...)
+	return Keyring{entities: el, raw: raw}
 }
 
 // pinned returns the keys of k whose primary fingerprint is one of fprs

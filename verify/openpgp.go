@@ -164,13 +164,33 @@ type openpgpOutcome struct {
 // startOpenPGP prepares the check of asc for artifact name under req, using
 // only the keys of keys that req pins.
 func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openpgpCheck {
-	c := &openpgpCheck{name: name, req: req, keys: keys}
+	c := &openpgpCheck{name: name, req: req}
 	ps, err := parseDetachedSignature(asc)
 	if err != nil {
 		c.decide(StatusFail, "malformed .asc: "+escape(err.Error()), "")
 		return c
 	}
 	c.ps = ps
+	// This check's own copy of the keys it may need (the pinned ones, and
+	// any the signature names, for the report): go-crypto writes to an
+	// Entity while verifying with it, so concurrent checks must not share one.
+	pinnedFprs := req.OpenPGPFingerprints()
+	keys, err = keys.clone(func(e *openpgp.Entity) bool {
+		if slices.Contains(pinnedFprs, fingerprintOf(e)) {
+			return true
+		}
+		for _, sig := range ps.sigs {
+			if sig.IssuerKeyId != nil && hasKeyID(e, *sig.IssuerKeyId) {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		c.decide(StatusFail, "keyring: "+escape(err.Error()), "")
+		return c
+	}
+	c.keys = keys
 	if len(ps.sigs) == 0 {
 		c.decide(StatusFail, fmt.Sprintf("the signature uses %s, which cannot be checked securely: not a valid signature by %s",
 			escape(strings.Join(ps.unsupported, ", ")), c.wantSigners()), "")
