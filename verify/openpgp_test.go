@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -581,5 +582,30 @@ func TestOpenPGPLiveGPG(t *testing.T) {
 	data[0] ^= 1
 	if res, _ := runOpenPGP(t, keys, req, data, asc); res.Status != StatusFail || !strings.HasPrefix(res.Detail, "BAD signature") {
 		t.Errorf("tampered: %s %q", res.Status, res.Detail)
+	}
+}
+
+// TestOpenPGPConcurrentChecksShareKeyring verifies with the same keys from
+// several goroutines at once; go-crypto writes to an Entity while it
+// verifies, so under -race this fails if checks share Entities.
+func TestOpenPGPConcurrentChecksShareKeyring(t *testing.T) {
+	data := readFixture(t, "artifact.bin")
+	asc := readFixture(t, "artifact.bin.rm.asc")
+	keys := fixtureKeyring(t, "rm.pub.asc", "other.pub.asc")
+	req := testReq(false, gpgSigners(t)["rm"])
+	var wg sync.WaitGroup
+	results := make([]CheckResult, 4)
+	for i := range results {
+		wg.Go(func() {
+			c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req)
+			c.Write(data)
+			results[i], _ = c.finish()
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.Status != StatusPass {
+			t.Errorf("check %d: %s: %s", i, r.Status, r.Detail)
+		}
 	}
 }
