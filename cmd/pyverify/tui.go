@@ -90,6 +90,7 @@ func oneLine(err error) string {
 func (u *ui) printJSON(v any) error {
 	enc := json.NewEncoder(u.stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

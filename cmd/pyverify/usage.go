@@ -141,6 +141,8 @@ Flags:
     --page-url URL   the address a saved page came from, for relative links
     --api-file FILE  read a saved API release_file JSON (v1 or v2); with
                      --page, the two are cross-checked
+    --retries N      retries after a connection error or a 5xx answer (default 4)
+    --stall-timeout D  give up on a response that sends nothing for D (default 30s)
     --allow-http-unsafe
                      allow plain http to hosts other than loopback
 
