@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -138,4 +139,33 @@ func isDigits(s string) bool {
 func isOneDecimal(s string) bool {
 	i := strings.IndexByte(s, '.')
 	return i > 0 && isDigits(s[:i]) && len(s) == i+2 && isDigits(s[i+1:]) && (i == 1 || s[0] != '0')
+}
+
+// SizeTextMax returns the largest number of bytes a size as a page shows it
+// can stand for: the number itself for exact sizes, and for a human size
+// such as "25.9 MB" the top of the range that rounds to it. Downloads use
+// it as a cap when python.org gives no exact size. ok is false for text
+// that is not a size.
+func SizeTextMax(text string) (n int64, ok bool) {
+	n, exact, err := parseSizeText(text)
+	if err != nil {
+		return 0, false
+	}
+	if exact {
+		return n, true
+	}
+	num, unit, found := strings.Cut(strings.ReplaceAll(text, nbsp, " "), " ")
+	if !found || unit == "byte" || unit == "bytes" {
+		return n, true
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, false
+	}
+	for _, u := range sizeUnits {
+		if u.name == unit {
+			return int64(math.Floor((v + 0.05) * float64(int64(1)<<u.shift))), true
+		}
+	}
+	return 0, false
 }

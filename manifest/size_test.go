@@ -125,3 +125,27 @@ func TestParseSizeText(t *testing.T) {
 		}
 	}
 }
+
+func TestSizeTextMax(t *testing.T) {
+	for text, want := range map[string]int64{
+		"27174203":     27174203,
+		"25.9\u00a0MB": 27210547, // just under 25.95 MiB
+		"25.9 MB":      27210547,
+		"1.0 KB":       1075,
+		"512 bytes":    512,
+		"1 byte":       1,
+	} {
+		got, ok := SizeTextMax(text)
+		if !ok || got != want {
+			t.Errorf("SizeTextMax(%q) = %d, %v; want %d", text, got, ok, want)
+		}
+		if ok && !SizeTextMatches(text, got) && SizeTextMatches(text, 27174203) {
+			t.Errorf("SizeTextMax(%q) = %d is outside the range of the text", text, got)
+		}
+	}
+	for _, text := range []string{"", "n/a", "25.9 XB", "-1", "25.95 MB"} {
+		if got, ok := SizeTextMax(text); ok {
+			t.Errorf("SizeTextMax(%q) = %d, want not ok", text, got)
+		}
+	}
+}

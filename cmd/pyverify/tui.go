@@ -231,7 +231,7 @@ func newProgress(u *ui, arts []manifest.Artifact) *progress {
 	for _, a := range arts {
 		if a.Size > 0 {
 			total += a.Size
-		} else if n, ok := approxSize(a.SizeText); ok {
+		} else if n, ok := manifest.SizeTextMax(a.SizeText); ok {
 			total += n
 		}
 	}
@@ -264,23 +264,6 @@ func (p *progress) finish() {
 		p.bar.Finish()
 		p.bar.Exit()
 	}
-}
-
-// approxSize reads a human-readable size such as "25.9 MB".
-func approxSize(text string) (int64, bool) {
-	num, unit, ok := strings.Cut(strings.ReplaceAll(text, "\u00a0", " "), " ")
-	if !ok {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v < 0 {
-		return 0, false
-	}
-	mult := map[string]float64{"byte": 1, "bytes": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[unit]
-	if mult == 0 {
-		return 0, false
-	}
-	return int64(v * mult), true
 }
 
 // printPolicy writes the effective trust policy, one block per series.

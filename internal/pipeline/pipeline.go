@@ -16,10 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -191,29 +189,10 @@ func sizeLimit(a manifest.Artifact) int64 {
 	if a.Size > 0 {
 		return a.Size
 	}
-	if n, ok := sizeTextMax(a.SizeText); ok {
+	if n, ok := manifest.SizeTextMax(a.SizeText); ok {
 		return n
 	}
 	return maxUnknownSize
-}
-
-// sizeTextMax returns the largest byte count a human-readable size such as
-// "25.9 MB" (1024-based, one decimal) can stand for.
-func sizeTextMax(text string) (int64, bool) {
-	num, unit, ok := strings.Cut(strings.ReplaceAll(text, "\u00a0", " "), " ")
-	if !ok {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v < 0 || v > 1e6 {
-		return 0, false
-	}
-	shift := map[string]uint{"byte": 0, "bytes": 0, "KB": 10, "MB": 20, "GB": 30}
-	s, ok := shift[unit]
-	if !ok {
-		return 0, false
-	}
-	return int64(math.Ceil((v + 0.05) * float64(int64(1)<<s))), true
 }
 
 // VerifyFile verifies the file at path against target, reading it once.
