@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -147,6 +148,8 @@ func exitCode(err error) int {
 	var ue *usageError
 	var de *manifest.DataError
 	var ve *verify.VerificationError
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
 	switch {
 	case errors.As(err, &re):
 		return re.code
@@ -162,7 +165,9 @@ func exitCode(err error) int {
 		return exitUsage
 	case download.IsNetwork(err):
 		return exitIO
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.As(err, &pathErr), errors.As(err, &linkErr):
+		// File system failures that were not marked as bad input: the
+		// cache or the destination.
 		return exitIO
 	}
 	return exitUsage
