@@ -263,13 +263,6 @@ func TestDigestReadError(t *testing.T) {
 	}
 }
 
-type zeroReader struct{}
-
-func (zeroReader) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
-
 func writeTempFile(b *testing.B, size int64) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "artifact")

@@ -43,10 +43,6 @@ func (u *ui) hintf(format string, v ...any) {
 	fmt.Fprintf(u.stderr, "pyverify: hint: "+format+"\n", v...)
 }
 
-func (u *ui) warningf(format string, v ...any) {
-	fmt.Fprintf(u.stderr, "pyverify: warning: "+format+"\n", v...)
-}
-
 // infof prints progress information, unless --quiet.
 func (u *ui) infof(format string, v ...any) {
 	if u.quiet {

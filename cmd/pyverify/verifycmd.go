@@ -90,20 +90,16 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 		return err
 	}
 	// Every download must come from the base URL's host: release data
-	// cannot send pyverify elsewhere.
+	// cannot send pyverify elsewhere. (The manifest already holds every
+	// sidecar to its artifact's host.)
 	for _, a := range arts {
-		for _, link := range []string{a.URL, a.GPGURL, a.SigstoreURL} {
-			if link == "" {
-				continue
-			}
-			r, err := client.Resolve(link)
-			if err != nil {
-				return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
-			}
-			if r.Host != base.Host {
-				return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
-					Err: fmt.Errorf("%s is not on %s", sanitize(r.Host), base.Host)}
-			}
+		r, err := client.Resolve(a.URL)
+		if err != nil {
+			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
+		}
+		if r.Host != base.Host {
+			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
+				Err: fmt.Errorf("%s is not on %s", sanitize(r.Host), base.Host)}
 		}
 	}
 
