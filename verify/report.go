@@ -19,6 +19,11 @@ type ArtifactReport struct {
 	Class   string        `json:"class"`
 	OK      bool          `json:"ok"`
 	Checks  []CheckResult `json:"checks"`
+	// SHA256 is the hex SHA-256 of the bytes that were checked (or of the
+	// digest given to VerifyDigest), whether or not they verified; empty
+	// when the artifact could not be read. Only when OK is it a digest a
+	// signature backs.
+	SHA256 string `json:"sha256,omitempty"`
 	// Warnings are facts a person should know that did not fail the
 	// artifact, such as a legacy OpenPGP algorithm accepted for an old release.
 	Warnings []string `json:"warnings,omitempty"`
@@ -40,6 +45,9 @@ const (
 	// KindPolicy is the lookup of the artifact in the trust policy; it
 	// appears in a report only when it failed (a policy gap).
 	KindPolicy Kind = "policy"
+	// KindSBOM is the binding of the artifact's SPDX SBOM to its verified
+	// SHA-256 (package sbom); it appears only when SBOMs were asked for.
+	KindSBOM Kind = "sbom"
 )
 
 // A Status is how a check ended.

@@ -235,7 +235,9 @@ func (c *Check) Finish() (ArtifactReport, error) {
 			Checks: []CheckResult{{Kind: KindSHA256, Status: StatusFail, Required: true, Detail: "hashing failed: " + herr.Error()}}}
 		return rep, &VerificationError{Name: c.t.Name, Failures: rep.Checks}
 	}
-	return c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
+	rep, err := c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
+	rep.SHA256 = hex.EncodeToString(d.SHA256)
+	return rep, err
 }
 
 // VerifyReader verifies the artifact whose bytes r yields.
@@ -268,7 +270,9 @@ func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error)
 			fmt.Errorf("%s: want a 32-byte SHA-256 digest, got %d bytes", t.Name, len(sha256))
 	}
 	req, reqErr := v.policy.Lookup(t.Version, t.Class)
-	return v.evaluate(t, req, reqErr, nil, sha256, nil, nil)
+	rep, err := v.evaluate(t, req, reqErr, nil, sha256, nil, nil)
+	rep.SHA256 = hex.EncodeToString(sha256)
+	return rep, err
 }
 
 // evaluate applies the rules to what was computed. d is nil when only the

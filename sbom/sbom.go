@@ -1,0 +1,350 @@
+// Package sbom reads the SPDX 2.x SBOMs python.org publishes next to release
+// artifacts (FILE.spdx.json) and binds them to verified artifacts.
+//
+// python.org's SBOMs are not signed. An SBOM is trustworthy only through its
+// binding: the SHA-256 its CPython package lists must equal the SHA-256 of an
+// artifact that verified under the trust policy. Parse reads the little it
+// needs (the SPDX version, and the CPython package's name, checksums and
+// description fields) strictly, and ignores everything else, so that
+// python.org may add to its documents freely. Verify adds the binding to an
+// artifact's report.
+package sbom
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxSize is the largest SBOM Parse accepts. python.org's SBOMs list every
+// file of the release (the 3.12.13 source SBOM is 2.7 MB); Windows installer
+// SBOMs are larger still.
+const MaxSize = 32 << 20
+
+// Suffix is what python.org appends to an artifact's name for its SBOM.
+const Suffix = ".spdx.json"
+
+// CPythonName is the name of the package an SBOM describes the artifact by.
+const CPythonName = "CPython"
+
+// A Document is what pyverify reads from an SPDX document.
+type Document struct {
+	// SPDXVersion is the document's spdxVersion, such as "SPDX-2.3".
+	SPDXVersion string
+	// Namespace is the documentNamespace (python.org: the SBOM's URL), or "".
+	Namespace string
+	// CPython is the package named "CPython": the artifact itself.
+	CPython Package
+}
+
+// A Package is an SPDX package of the document.
+type Package struct {
+	// Index is the package's position in the document's packages array.
+	Index  int
+	SPDXID string
+	Name   string
+	// Version is versionInfo, such as "3.12.13", or "".
+	Version string
+	// FileName is packageFileName, such as "Python-3.12.13.tgz", or "".
+	FileName string
+	// SHA256 is the package's SHA-256 checksum, lower-case hex.
+	SHA256 string
+}
+
+// An Error reports a malformed SBOM: which file and which field.
+type Error struct {
+	// File names the SBOM, as given to Parse.
+	File string
+	// Field is the JSON path of the offending value, such as
+	// "packages[5].checksums[0].checksumValue", or "" for the document as
+	// a whole (a JSON syntax error, or a document too large).
+	Field string
+	Err   error
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.File + ": " + e.Err.Error()
+	}
+	return e.File + ": " + e.Field + ": " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// A MismatchError reports an SBOM that does not describe the artifact: its
+// CPython package's SHA-256 is not the artifact's.
+type MismatchError struct {
+	// File names the SBOM.
+	File string
+	// Field is the JSON path of the CPython package's checksums.
+	Field string
+	// Listed is the SHA-256 the SBOM lists; Verified is the artifact's.
+	Listed, Verified string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("%s: %s: the CPython package's SHA-256 is %s, but the verified file's is %s",
+		e.File, e.Field, e.Listed, e.Verified)
+}
+
+// Parse reads an SPDX 2.x JSON document. file names the document in errors.
+// It needs a spdxVersion "SPDX-2.x" and exactly one package named "CPython"
+// with exactly one SHA-256 checksum (repeats of the same value are allowed);
+// when several packages are named "CPython", the one the document DESCRIBES
+// is taken. Every other field is ignored.
+func Parse(file string, data []byte) (*Document, error) {
+	fail := func(field string, format string, v ...any) (*Document, error) {
+		return nil, &Error{File: file, Field: field, Err: fmt.Errorf(format, v...)}
+	}
+	if len(data) > MaxSize {
+		return fail("", "%d bytes: larger than the %d an SBOM may have", len(data), MaxSize)
+	}
+	if !utf8.Valid(data) {
+		return fail("", "not UTF-8 text")
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, &Error{File: file, Err: jsonError(data, err)}
+	}
+	if top == nil {
+		return fail("", "want a JSON object, got null")
+	}
+	doc := &Document{}
+	if err := str(top, "spdxVersion", &doc.SPDXVersion, true); err != nil {
+		return fail("spdxVersion", "%v", err)
+	}
+	if !strings.HasPrefix(doc.SPDXVersion, "SPDX-2.") {
+		return fail("spdxVersion", "%q: want an SPDX 2.x document (SPDX-2.2, SPDX-2.3)", escape(doc.SPDXVersion))
+	}
+	if err := str(top, "documentNamespace", &doc.Namespace, false); err != nil {
+		return fail("documentNamespace", "%v", err)
+	}
+	rawPkgs, ok := top["packages"]
+	if !ok {
+		return fail("packages", "missing: the document lists no packages")
+	}
+	var pkgs []json.RawMessage
+	if err := json.Unmarshal(rawPkgs, &pkgs); err != nil || pkgs == nil {
+		return fail("packages", "want an array, got %s", jsonType(rawPkgs))
+	}
+	var found []map[string]json.RawMessage
+	var index []int
+	for i, raw := range pkgs {
+		field := fmt.Sprintf("packages[%d]", i)
+		var p map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &p); err != nil || p == nil {
+			return fail(field, "want an object, got %s", jsonType(raw))
+		}
+		var name string
+		if err := str(p, "name", &name, false); err != nil {
+			return fail(field+".name", "%v", err)
+		}
+		if name == CPythonName {
+			found = append(found, p)
+			index = append(index, i)
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return fail("packages", "no package named %q: the SBOM does not describe a CPython artifact", CPythonName)
+	case len(found) > 1:
+		i, err := described(top, found, index)
+		if err != nil {
+			return fail("packages", "%d packages are named %q and %v", len(found), CPythonName, err)
+		}
+		found, index = found[i:i+1], index[i:i+1]
+	}
+	pkg, err := readPackage(found[0], index[0])
+	if err != nil {
+		var e *Error
+		errors.As(err, &e)
+		e.File = file
+		return nil, e
+	}
+	doc.CPython = *pkg
+	return doc, nil
+}
+
+// readPackage reads the fields of the CPython package.
+func readPackage(p map[string]json.RawMessage, i int) (*Package, error) {
+	prefix := fmt.Sprintf("packages[%d]", i)
+	fail := func(field string, format string, v ...any) (*Package, error) {
+		return nil, &Error{Field: prefix + field, Err: fmt.Errorf(format, v...)}
+	}
+	pkg := &Package{Index: i, Name: CPythonName}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"SPDXID", &pkg.SPDXID}, {"versionInfo", &pkg.Version}, {"packageFileName", &pkg.FileName}} {
+		if err := str(p, f.key, f.dst, false); err != nil {
+			return fail("."+f.key, "%v", err)
+		}
+	}
+	rawSums, ok := p["checksums"]
+	if !ok {
+		return fail(".checksums", "missing: the CPython package lists no checksums")
+	}
+	var sums []json.RawMessage
+	if err := json.Unmarshal(rawSums, &sums); err != nil || sums == nil {
+		return fail(".checksums", "want an array, got %s", jsonType(rawSums))
+	}
+	for j, raw := range sums {
+		field := fmt.Sprintf(".checksums[%d]", j)
+		var c map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &c); err != nil || c == nil {
+			return fail(field, "want an object, got %s", jsonType(raw))
+		}
+		var alg, value string
+		if err := str(c, "algorithm", &alg, true); err != nil {
+			return fail(field+".algorithm", "%v", err)
+		}
+		if err := str(c, "checksumValue", &value, true); err != nil {
+			return fail(field+".checksumValue", "%v", err)
+		}
+		if !strings.EqualFold(alg, "SHA256") {
+			continue
+		}
+		b, err := hex.DecodeString(value)
+		if err != nil || len(b) != 32 {
+			return fail(field+".checksumValue", "%q: want 64 hexadecimal digits", escape(value))
+		}
+		value = strings.ToLower(value)
+		if pkg.SHA256 != "" && pkg.SHA256 != value {
+			return fail(".checksums", "two different SHA-256 checksums (%s and %s)", pkg.SHA256, value)
+		}
+		pkg.SHA256 = value
+	}
+	if pkg.SHA256 == "" {
+		return fail(".checksums", "no SHA256 checksum for the CPython package")
+	}
+	return pkg, nil
+}
+
+// described picks, among the packages named CPython, the one the document
+// describes (a DESCRIBES relationship from the document, or
+// documentDescribes).
+func described(top map[string]json.RawMessage, found []map[string]json.RawMessage, index []int) (int, error) {
+	var docID string
+	if err := str(top, "SPDXID", &docID, false); err != nil || docID == "" {
+		docID = "SPDXRef-DOCUMENT"
+	}
+	ids := map[string]bool{}
+	var listed []string
+	if raw, ok := top["documentDescribes"]; ok {
+		if err := json.Unmarshal(raw, &listed); err != nil {
+			return 0, fmt.Errorf("documentDescribes is not an array of strings")
+		}
+		for _, id := range listed {
+			ids[id] = true
+		}
+	}
+	if raw, ok := top["relationships"]; ok {
+		var rels []struct {
+			From string `json:"spdxElementId"`
+			Type string `json:"relationshipType"`
+			To   string `json:"relatedSpdxElement"`
+		}
+		if err := json.Unmarshal(raw, &rels); err != nil {
+			return 0, fmt.Errorf("relationships is malformed (%v)", jsonError(raw, err))
+		}
+		for _, r := range rels {
+			if r.From == docID && r.Type == "DESCRIBES" {
+				ids[r.To] = true
+			}
+		}
+	}
+	pick := -1
+	for i, p := range found {
+		var id string
+		if str(p, "SPDXID", &id, false) != nil || !ids[id] {
+			continue
+		}
+		if pick >= 0 {
+			return 0, fmt.Errorf("the document describes more than one (packages[%d] and packages[%d])", index[pick], index[i])
+		}
+		pick = i
+	}
+	if pick < 0 {
+		return 0, errors.New("the document does not say which one it describes")
+	}
+	return pick, nil
+}
+
+// str reads the string field key of obj into dst. A missing field is an
+// error only if required; a field of another type always is.
+func str(obj map[string]json.RawMessage, key string, dst *string, required bool) error {
+	raw, ok := obj[key]
+	if !ok {
+		if required {
+			return errors.New("missing")
+		}
+		return nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return fmt.Errorf("want a string, got %s", jsonType(raw))
+	}
+	return nil
+}
+
+// jsonType names the JSON type of a raw value.
+func jsonType(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// jsonError words a JSON decoding error with the line and column it
+// happened at.
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := position(data, se.Offset)
+		return fmt.Errorf("invalid JSON at line %d, column %d: %v", line, col, se)
+	case errors.As(err, &te):
+		return fmt.Errorf("want a JSON object, got %s", te.Value)
+	}
+	return fmt.Errorf("invalid JSON: %v", err)
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
+}
+
+// escape shortens a value from the document for an error message (which
+// quotes it with %q, escaping what is not printable).
+func escape(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
