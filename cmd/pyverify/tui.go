@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -121,7 +122,14 @@ var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA2
 // a summary line.
 func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RESULT\tFILE\tSIZE\tMD5\tSHA256\tOPENPGP\tSIGSTORE\t")
+	kinds := reportKinds
+	header := "RESULT\tFILE\tSIZE\tMD5\tSHA256\tOPENPGP\tSIGSTORE\t"
+	if hasCheck(rep, verify.KindSBOM) {
+		// SBOMs were asked for (--sbom).
+		kinds = append(slices.Clone(kinds), verify.KindSBOM)
+		header += "SBOM\t"
+	}
+	fmt.Fprintln(tw, header)
 	failed := 0
 	for _, a := range rep.Artifacts {
 		result := "OK"
@@ -134,7 +142,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 			name += " (cached)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t", result, name)
-		for _, k := range reportKinds {
+		for _, k := range kinds {
 			fmt.Fprintf(tw, "%s\t", verdict(a, k))
 		}
 		fmt.Fprintln(tw)
@@ -173,6 +181,16 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 	default:
 		fmt.Fprintf(u.stdout, "%d of %d verified, %d FAILED\n", n-failed, n, failed)
 	}
+}
+
+// hasCheck reports whether any artifact of rep has a check of kind k.
+func hasCheck(rep *verify.Report, k verify.Kind) bool {
+	for _, a := range rep.Artifacts {
+		if slices.ContainsFunc(a.Checks, func(c verify.CheckResult) bool { return c.Kind == k }) {
+			return true
+		}
+	}
+	return false
 }
 
 // printManifest writes a readable table of a release's artifacts.

@@ -18,98 +18,139 @@ import (
 func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	const cmd = "verify"
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	var (
-		trust          trustFlags
-		nf             netFlags
-		classes, files listFlag
-		dest, cache    string
-		jobs           int
-		useAPI, asJSON bool
-	)
-	trust.register(fs)
-	nf.register(fs)
-	fs.Var(&classes, "os", "")
-	fs.Var(&files, "file", "")
-	fs.StringVar(&dest, "dest", ".", "")
-	fs.StringVar(&cache, "cache", "", "")
-	fs.IntVar(&jobs, "jobs", 2, "")
-	fs.BoolVar(&useAPI, "api", false, "")
+	var r releaseRun
+	var asJSON bool
+	r.register(fs, u)
 	fs.BoolVar(&asJSON, "json", false, "")
-	fs.BoolVar(&u.quiet, "quiet", false, "")
 	pos, err := parseFlags(cmd, fs, args)
 	if err != nil {
 		return err
 	}
+	results, err := r.run(ctx, u, cmd, pos)
+	if err != nil {
+		return err
+	}
+	reports, errs, cached := outcomes(results)
+	return finishReport(u, reports, errs, cached, asJSON)
+}
+
+// releaseRun is a download-and-verify run of one release: the flags and
+// steps 'verify' and 'pins' share.
+type releaseRun struct {
+	trust          trustFlags
+	nf             netFlags
+	classes, files listFlag
+	dest, cache    string
+	jobs           int
+	useAPI         bool
+	sbom           bool
+	sbomDest       string
+}
+
+func (r *releaseRun) register(fs *flag.FlagSet, u *ui) {
+	r.trust.register(fs)
+	r.nf.register(fs)
+	fs.Var(&r.classes, "os", "")
+	fs.Var(&r.files, "file", "")
+	fs.StringVar(&r.dest, "dest", ".", "")
+	fs.StringVar(&r.cache, "cache", "", "")
+	fs.IntVar(&r.jobs, "jobs", 2, "")
+	fs.BoolVar(&r.useAPI, "api", false, "")
+	fs.BoolVar(&r.sbom, "sbom", false, "")
+	fs.StringVar(&r.sbomDest, "sbom-dest", "", "")
+	fs.BoolVar(&u.quiet, "quiet", false, "")
+}
+
+// run downloads and verifies the release named by pos (one VERSION) and
+// returns one result per selected artifact. An error means nothing was
+// verified (bad flags, release data, or an interrupted run).
+func (r *releaseRun) run(ctx context.Context, u *ui, cmd string, pos []string) ([]pipeline.Result, error) {
 	if len(pos) != 1 {
-		return usagef(cmd, "want one VERSION, such as 3.13.1")
+		return nil, usagef(cmd, "want one VERSION, such as 3.13.1")
 	}
 	version, err := manifest.ParseVersion(pos[0])
 	if err != nil {
-		return usagef(cmd, "%v", err)
+		return nil, usagef(cmd, "%v", err)
 	}
-	if jobs < 1 || jobs > 16 {
-		return usagef(cmd, "--jobs: want a number from 1 to 16")
+	if r.jobs < 1 || r.jobs > 16 {
+		return nil, usagef(cmd, "--jobs: want a number from 1 to 16")
 	}
 	var wantClasses []manifest.Class
-	for _, c := range classes {
+	for _, c := range r.classes {
 		mc, ok := manifest.ParseClass(strings.ToLower(c))
 		if !ok {
-			return usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
+			return nil, usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
 		}
 		wantClasses = append(wantClasses, mc)
 	}
-	v, err := trust.verifier(cmd)
+	v, err := r.trust.verifier(cmd)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	client, base, err := nf.client(cmd)
+	client, base, err := r.nf.client(cmd)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	cache := r.cache
 	if cache == "" {
 		dir, err := os.UserCacheDir()
 		if err != nil {
-			return usagef(cmd, "no user cache directory (%v): give --cache DIR", err)
+			return nil, usagef(cmd, "no user cache directory (%v): give --cache DIR", err)
 		}
 		cache = filepath.Join(dir, "pyverify")
 	}
-	if err := writableDir(dest); err != nil {
-		return ioError(fmt.Errorf("--dest: %w", err))
+	if err := writableDir(r.dest); err != nil {
+		return nil, ioError(fmt.Errorf("--dest: %w", err))
 	}
 	if err := writableDir(cache); err != nil {
-		return ioError(fmt.Errorf("--cache: %w", err))
+		return nil, ioError(fmt.Errorf("--cache: %w", err))
+	}
+	if r.sbomDest != "" {
+		r.sbom = true // --sbom-dest implies --sbom
+		if err := writableDir(r.sbomDest); err != nil {
+			return nil, ioError(fmt.Errorf("--sbom-dest: %w", err))
+		}
 	}
 
 	u.infof("reading the file table of %s from %s", version, base)
-	m, err := loadRelease(ctx, client, version, !useAPI, useAPI)
+	m, err := loadRelease(ctx, client, version, !r.useAPI, r.useAPI)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	arts, err := selectArtifacts(cmd, m, wantClasses, files)
+	arts, err := selectArtifacts(cmd, m, wantClasses, r.files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Every download must come from the base URL's host: release data
 	// cannot send pyverify elsewhere. (The manifest already holds every
 	// sidecar to its artifact's host.)
 	for _, a := range arts {
-		r, err := client.Resolve(a.URL)
+		res, err := client.Resolve(a.URL)
 		if err != nil {
-			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
+			return nil, &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
 		}
-		if r.Host != base.Host {
-			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
-				Err: fmt.Errorf("%s is not on %s", sanitize(r.Host), base.Host)}
+		if res.Host != base.Host {
+			return nil, &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
+				Err: fmt.Errorf("%s is not on %s", sanitize(res.Host), base.Host)}
 		}
 	}
 
 	bar := newProgress(u, arts)
 	results := pipeline.Run(ctx, arts, pipeline.Options{
 		Client: client, Verifier: v, Version: version,
-		CacheDir: cache, Dest: dest, Jobs: jobs, Progress: bar.add,
+		CacheDir: cache, Dest: r.dest, Jobs: r.jobs, Progress: bar.add,
+		SBOM: r.sbom, SBOMDest: r.sbomDest,
 	})
 	bar.finish()
+	if ctx.Err() != nil {
+		return nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
+	}
+	return results, nil
+}
 
+// outcomes splits pipeline results into reports and errors; a failure to
+// check at all is written into its report.
+func outcomes(results []pipeline.Result) ([]verify.ArtifactReport, []error, map[string]bool) {
 	reports := make([]verify.ArtifactReport, len(results))
 	errs := make([]error, len(results))
 	cached := map[string]bool{}
@@ -121,10 +162,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 		}
 		cached[r.Artifact.Name] = r.Cached
 	}
-	if ctx.Err() != nil {
-		return ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
-	}
-	return finishReport(u, reports, errs, cached, asJSON)
+	return reports, errs, cached
 }
 
 func classList() string {

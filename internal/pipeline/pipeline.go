@@ -47,6 +47,12 @@ type Options struct {
 	// Progress, if set, is called with the number of new bytes read, from
 	// the network or from the cache. It must be safe for concurrent use.
 	Progress func(int64)
+	// SBOM asks for each verified artifact's SBOM to be fetched and bound
+	// to its digest (package sbom); an artifact whose SBOM does not bind
+	// fails and is not placed. See sbom.go.
+	SBOM bool
+	// SBOMDest, if set, receives the SBOMs that bound (with SBOM).
+	SBOMDest string
 }
 
 // A Result is the outcome for one artifact.
@@ -60,6 +66,8 @@ type Result struct {
 	Cached bool
 	// Path is the verified file's path in Dest.
 	Path string
+	// SBOMPath is the bound SBOM's path in SBOMDest, if it was placed.
+	SBOMPath string
 }
 
 // Run processes arts with opt.Jobs workers and returns one Result per
@@ -72,7 +80,7 @@ func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 	for range min(jobs, len(arts)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = one(ctx, arts[i], opt)
+				results[i] = sbomSkipped(one(ctx, arts[i], opt), opt)
 			}
 		})
 	}
@@ -113,8 +121,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
 		if err == nil {
 			res.Report, res.Cached = rep, true
-			res.Path, res.Err = place(cached, opt.Dest, a.Name)
-			return res
+			return finish(ctx, res, cached, opt)
 		}
 		// The cached copy no longer verifies (or the policy changed):
 		// drop it and download afresh.
@@ -162,8 +169,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if err := os.Rename(part, cached); err != nil {
 		return fail(err)
 	}
-	res.Path, res.Err = place(cached, opt.Dest, a.Name)
-	return res
+	return finish(ctx, res, cached, opt)
 }
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is

@@ -1,0 +1,122 @@
+package pipeline
+
+// SBOMs (Options.SBOM): after an artifact verified, and before it is placed,
+// its listed SBOM is fetched and bound to the verified SHA-256 with
+// sbom.Verify. An SBOM that is listed but missing, malformed, or names
+// another digest fails the artifact, which is then not placed. A bound SBOM
+// is written to Options.SBOMDest under a temporary name and renamed, so
+// only bound SBOMs ever appear under their final names.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/sbom"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// finish completes an artifact that verified (res.Report.OK), whose
+// verified bytes are at cached: its SBOM is bound if asked for, then the
+// SBOM and the artifact are placed.
+func finish(ctx context.Context, res Result, cached string, opt Options) Result {
+	var bound []byte
+	if opt.SBOM {
+		var err error
+		if bound, err = bindSBOM(ctx, &res.Report, res.Artifact.SBOMURL, opt.Client); err != nil {
+			res.Err = err
+			return res
+		}
+	}
+	if bound != nil && opt.SBOMDest != "" {
+		p, err := placeBytes(bound, opt.SBOMDest, res.Artifact.Name+sbom.Suffix)
+		if err != nil {
+			res.Err = err
+			return res
+		}
+		res.SBOMPath = p
+	}
+	res.Path, res.Err = place(cached, opt.Dest, res.Artifact.Name)
+	return res
+}
+
+// bindSBOM fetches the SBOM at url (if listed) and adds the sbom check to
+// rep. It returns the SBOM's bytes when it bound, nil when there was none to
+// bind, and an error when the artifact fails.
+func bindSBOM(ctx context.Context, rep *verify.ArtifactReport, url string, c *download.Client) ([]byte, error) {
+	file := rep.Name + sbom.Suffix
+	var sc verify.Sidecar
+	if url != "" {
+		sc.Listed = true
+		data, err := c.Fetch(ctx, url, sbom.MaxSize)
+		switch {
+		case errors.Is(err, download.ErrNotFound):
+			// Listed, but the server does not have it: sbom.Verify
+			// reports it missing.
+		case errors.Is(err, download.ErrTooLarge):
+			fail := verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusFail, Required: true,
+				Detail: fmt.Sprintf("%s: larger than the %d bytes an SBOM may have", file, sbom.MaxSize)}
+			rep.Checks, rep.OK = append(rep.Checks, fail), false
+			return nil, &verify.VerificationError{Name: rep.Name, Failures: []verify.CheckResult{fail}}
+		case err != nil:
+			rep.Checks = append(rep.Checks, verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusMissing,
+				Required: true, Detail: "not checked: " + file + " could not be fetched"})
+			rep.OK = false
+			return nil, fmt.Errorf("%s: %w", file, err)
+		default:
+			sc.Data = data
+		}
+	}
+	if err := sbom.Verify(rep, file, sc); err != nil {
+		return nil, err
+	}
+	return sc.Data, nil
+}
+
+// sbomSkipped adds a skipped sbom check to the report of an artifact that
+// did not get as far as its SBOM (it failed, or could not be checked).
+func sbomSkipped(res Result, opt Options) Result {
+	if !opt.SBOM {
+		return res
+	}
+	for _, c := range res.Report.Checks {
+		if c.Kind == verify.KindSBOM {
+			return res
+		}
+	}
+	res.Report.OK = false
+	sbom.Verify(&res.Report, res.Artifact.Name+sbom.Suffix, verify.Sidecar{Listed: res.Artifact.SBOMURL != ""})
+	return res
+}
+
+// placeBytes writes data to dir/name through a temporary file, so that
+// dir/name is either absent or complete.
+func placeBytes(data []byte, dir, name string) (string, error) {
+	if filepath.Base(name) != name || name == "." || name == ".." {
+		return "", fmt.Errorf("%q: not a plain file name", name)
+	}
+	tmp, err := os.CreateTemp(dir, ".pyverify-"+name+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	final := filepath.Join(dir, name)
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return "", err
+	}
+	return final, nil
+}
