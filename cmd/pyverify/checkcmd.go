@@ -16,6 +16,8 @@ import (
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/pins"
+	"github.com/pyverify/pyverify/sbom"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -27,6 +29,10 @@ type checkFlags struct {
 	md5, sha256, asc, sigstore, name string
 	jobs                             int
 	asJSON                           bool
+	// SBOMs and pins (sbomcheck.go).
+	sbom           bool
+	spdx, pinsFile string
+	pins           *pins.Set
 }
 
 func cmdCheck(ctx context.Context, u *ui, args []string) error {
@@ -44,8 +50,14 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.name, "name", "", "")
 	fs.IntVar(&f.jobs, "jobs", 2, "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
+	fs.BoolVar(&f.sbom, "sbom", false, "")
+	fs.StringVar(&f.spdx, "spdx", "", "")
+	fs.StringVar(&f.pinsFile, "pins", "", "")
 	files, err := parseFlags(cmd, fs, args)
 	if err != nil {
+		return err
+	}
+	if files, err = f.readPins(cmd, files); err != nil {
 		return err
 	}
 	if len(files) == 0 {
@@ -61,9 +73,15 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if !digestForm && f.name != "" {
 		return usagef(cmd, "--name goes with sha256:HEX")
 	}
-	single := f.size != "" || f.md5 != "" || f.sha256 != "" || f.asc != "" || f.sigstore != ""
+	single := f.size != "" || f.md5 != "" || f.sha256 != "" || f.asc != "" || f.sigstore != "" || f.spdx != ""
 	if single && len(files) > 1 {
-		return usagef(cmd, "--size, --md5, --sha256, --asc and --sigstore apply to one file; use --manifest for many")
+		return usagef(cmd, "--size, --md5, --sha256, --asc, --sigstore and --spdx apply to one file; use --manifest for many")
+	}
+	if f.spdx != "" {
+		f.sbom = true // --spdx implies --sbom
+	}
+	if digestForm && f.sbom && f.spdx == "" {
+		return usagef(cmd, "a digest has no file for an SBOM to sit next to: give --spdx FILE")
 	}
 	var m *manifest.Manifest
 	if f.manifestFile != "" {
@@ -90,12 +108,18 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		reports, errs = append(reports, *rep), append(errs, err)
 	} else {
 		targets := make([]verify.Target, len(files))
+		sboms := make([]localSBOM, len(files))
 		for i, file := range files {
 			t, err := fileTarget(cmd, &f, file, m)
 			if err != nil {
 				return err
 			}
 			targets[i] = t
+			if f.sbom {
+				if sboms[i], err = findSBOM(&f, file, m); err != nil {
+					return err
+				}
+			}
 		}
 		reports = make([]verify.ArtifactReport, len(files))
 		errs = make([]error, len(files))
@@ -108,6 +132,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 				reports[i], errs[i] = pipeline.VerifyFile(files[i], targets[i], v, nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
+				}
+				if f.sbom {
+					if err := sbom.Verify(&reports[i], sboms[i].name, sboms[i].sc); err != nil && errs[i] == nil {
+						errs[i] = err
+					}
 				}
 			})
 		}
@@ -146,6 +175,9 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 			return t, usagef(cmd, "%s: not listed in the manifest %s", sanitize(name), f.manifestFile)
 		}
 		t.Class, t.Size, t.MD5, t.SHA256 = listed.Class, listed.Size, listed.MD5, listed.SHA256
+	}
+	if err := f.pinnedDigest(cmd, name, &t); err != nil {
+		return t, err
 	}
 	var err error
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
@@ -262,14 +294,28 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
 		return nil, err
 	}
+	if err := f.pinnedDigest(cmd, name, &t); err != nil {
+		return nil, err
+	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
 		return nil, err
 	}
 	if t.Bundle, err = localSidecar(f.sigstore, "", true); err != nil {
 		return nil, err
 	}
+	var sb localSBOM
+	if f.sbom {
+		if sb, err = findSBOM(f, "", m); err != nil {
+			return nil, err
+		}
+	}
 	digest, _ := hex.DecodeString(hexDigest)
 	rep, err := v.VerifyDigest(t, digest)
+	if f.sbom {
+		if serr := sbom.Verify(&rep, sb.name, sb.sc); serr != nil && err == nil {
+			err = serr
+		}
+	}
 	return &rep, err
 }
 
@@ -281,23 +327,8 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
 	}
-	code := exitOK
-	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}
-	failed := 0
-	for i, err := range errs {
-		if err == nil && reports[i].OK {
-			continue
-		}
-		rep.OK = false
-		failed++
-		c := exitFailed
-		if err != nil {
-			c = exitCode(err)
-		}
-		if rank[c] > rank[code] {
-			code = c
-		}
-	}
+	code, failed := outcomeCode(reports, errs)
+	rep.OK = failed == 0
 	if asJSON {
 		if err := u.printJSON(rep); err != nil {
 			return ioError(err)
@@ -309,4 +340,25 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 		return nil
 	}
 	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))}
+}
+
+// outcomeCode returns the exit code of a run's outcomes, verification
+// failures first (1), then usage or input (2), network and I/O (3), policy
+// gaps (4), and how many artifacts failed.
+func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed int) {
+	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}
+	for i, err := range errs {
+		if err == nil && reports[i].OK {
+			continue
+		}
+		failed++
+		c := exitFailed
+		if err != nil {
+			c = exitCode(err)
+		}
+		if rank[c] > rank[code] {
+			code = c
+		}
+	}
+	return code, failed
 }

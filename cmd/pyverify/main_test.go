@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FIXTURES", fixtures)
 			env.Setenv("PAGES", filepath.Join(repoRoot, "manifest", "testdata", "pages"))
 			env.Setenv("BUNDLES", filepath.Join(repoRoot, "verify", "testdata", "bundles"))
+			env.Setenv("SBOMS", filepath.Join(repoRoot, "sbom", "testdata"))
 			env.Setenv("POLICY", filepath.Join(fixtures, "trust", "policy.json"))
 			env.Setenv("KEYRING", filepath.Join(fixtures, "trust", "keyring.asc"))
 			env.Setenv("ROOT", filepath.Join(fixtures, "trust", "trusted_root.json"))

@@ -91,6 +91,12 @@ func (u *ui) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// printBytes writes output made elsewhere (pins) on standard output as is.
+func (u *ui) printBytes(b []byte) error {
+	_, err := u.stdout.Write(b)
+	return err
+}
+
 // verdict is how a check's status shows in the report table.
 func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 	for _, c := range rep.Checks {

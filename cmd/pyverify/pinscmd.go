@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/pyverify/pyverify/pins"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// cmdPins verifies a release exactly as 'verify' does, then prints the
+// digests of the artifacts that verified, in a pin format.
+func cmdPins(ctx context.Context, u *ui, args []string) error {
+	const cmd = "pins"
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	var r releaseRun
+	var format string
+	r.register(fs, u)
+	fs.StringVar(&format, "format", string(pins.FormatSHA256SUMS), "")
+	pos, err := parseFlags(cmd, fs, args)
+	if err != nil {
+		return err
+	}
+	f, ok := pins.ParseFormat(format)
+	if !ok {
+		var names []string
+		for _, f := range pins.Formats {
+			names = append(names, string(f))
+		}
+		return usagef(cmd, "--format %q: want one of %s", sanitize(format), strings.Join(names, ", "))
+	}
+	results, err := r.run(ctx, u, cmd, pos)
+	if err != nil {
+		return err
+	}
+	reports, errs, _ := outcomes(results)
+
+	var ps []pins.Pin
+	for i, res := range results {
+		rep := reports[i]
+		if errs[i] != nil || !rep.OK || rep.SHA256 == "" {
+			u.errorf("%s: not pinned: %s", sanitize(rep.Name), failureLine(rep, errs[i]))
+			continue
+		}
+		ps = append(ps, pins.Pin{Name: rep.Name, SHA256: rep.SHA256, URL: res.Artifact.URL, Signers: signers(rep)})
+	}
+	code, failed := outcomeCode(reports, errs)
+	if len(ps) > 0 {
+		set, err := pins.New(reports[0].Version, ps)
+		if err != nil {
+			return err
+		}
+		out, err := set.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if err := u.printBytes(out); err != nil {
+			return ioError(err)
+		}
+	}
+	if code == exitOK {
+		u.infof("%d of %d files verified and pinned", len(ps), len(results))
+		return nil
+	}
+	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify: no pins for them", failed, len(results))}
+}
+
+// signers lists who signed a verified artifact, as its report says.
+func signers(rep verify.ArtifactReport) []string {
+	var s []string
+	for _, c := range rep.Checks {
+		if c.Status == verify.StatusPass && c.Signer != "" {
+			s = append(s, c.Signer)
+		}
+	}
+	return s
+}
+
+// failureLine says in one line why an artifact failed.
+func failureLine(rep verify.ArtifactReport, err error) string {
+	if rep.Error != "" {
+		return sanitize(rep.Error)
+	}
+	var parts []string
+	for _, c := range rep.Checks {
+		if c.Status == verify.StatusFail || c.Required && c.Status != verify.StatusPass {
+			parts = append(parts, fmt.Sprintf("%s: %s", c.Kind, c.Detail))
+		}
+	}
+	if len(parts) == 0 && err != nil {
+		return oneLine(err)
+	}
+	if len(parts) == 0 {
+		return "did not verify"
+	}
+	return sanitize(strings.Join(parts, "; "))
+}
