@@ -27,6 +27,8 @@ Usage:
     pyverify verify VERSION [--os CLASSES] [--file NAME]... [--dest DIR]
     pyverify check FILE... [--manifest FILE]
     pyverify check sha256:HEX --name FILE --sigstore BUNDLE
+    pyverify check --pins PINFILE [FILE...]
+    pyverify pins VERSION [--os CLASSES] [--file NAME]... --format FORMAT
     pyverify manifest VERSION [--json] [--api]
     pyverify manifest --page FILE|URL [--api-file FILE] [--json]
     pyverify policy [--json]
@@ -35,6 +37,8 @@ Usage:
 Commands:
     verify    download a release from python.org (or a mirror) and verify it
     check     verify files you already have, or a digest
+    pins      verify a release, then print the digests that verified, for a
+              Dockerfile, sha256sum -c or a CI step
     manifest  show what python.org says a release contains
     policy    print the trust policy: who signs what, per series
 
@@ -74,6 +78,15 @@ Flags:
                       (default 30s), then retry; it resumes where it stopped
     --allow-http-unsafe
                       allow plain http to hosts other than loopback
+    --sbom            also fetch each file's SPDX SBOM, where the release lists
+                      one, and check that it describes the verified file (its
+                      CPython package's SHA-256 is the file's); an SBOM that
+                      is listed but missing, malformed or another file's
+                      fails the file (exit 1)
+    --sbom-dest DIR   keep the SBOMs that bound in DIR (implies --sbom)
+    --keep-signatures also put each verified file's signatures (.asc,
+                      .sigstore) next to it in --dest, so that 'pyverify check'
+                      can verify it again offline
     --json            print the report as JSON on standard output
     --quiet           no progress or informational output
 
@@ -87,6 +100,9 @@ Examples:
 
     Verify against a mirror with python.org's layout:
     $ pyverify verify 3.12.4 --base-url https://mirror.example.org/python
+
+    Keep the SBOMs, bound to the verified tarballs, next to them:
+    $ pyverify verify 3.13.1 --os source --dest ./dl --sbom-dest ./dl
 
 ` + exitCodesText
 
@@ -112,6 +128,14 @@ Flags:
     --asc FILE         the OpenPGP signature (one file only)
     --sigstore FILE    the Sigstore bundle (one file only)
     --name NAME        the file name a digest stands for (digest form)
+    --sbom             also check the SBOM next to each file (FILE.spdx.json):
+                       it must describe the verified file. No SBOM there is
+                       "skipped", unless --manifest lists one (then it fails)
+    --spdx FILE        the SBOM (one file, or the digest form; implies --sbom)
+    --pins FILE        expected SHA-256 digests from a pin file ('pyverify pins',
+                       SHA256SUMS or JSON form): every FILE must be pinned, and
+                       signatures are checked as ever. With no FILE, checks
+                       every pinned file in the current directory
     --jobs N           files checked in parallel (default 2)
     --json             print the report as JSON on standard output
 
@@ -119,6 +143,7 @@ Flags:
 Examples:
     $ pyverify check Python-3.12.4.tgz python-3.12.4-amd64.exe
     $ pyverify check --manifest manifest.json downloads/*
+    $ pyverify check --pins SHA256SUMS downloads/Python-3.13.1.tar.xz
     $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
           --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
@@ -167,9 +192,46 @@ Flags:
 
 ` + exitCodesText
 
+const usagePins = `Usage:
+    pyverify pins VERSION [flags] [--format FORMAT]
+
+Verifies the selected files of a release exactly as 'pyverify verify' does
+(same flags: --os, --file, --dest, --keep-signatures, --base-url, cache,
+trust, --sbom), then
+prints the SHA-256 of every file that verified, on standard output. A file
+that fails gets no pin: it is named on standard error, and the exit status
+is 1 (or that of the worst failure).
+
+Formats (--format, default sha256sums):
+    sha256sums     HEX  NAME lines; 'sha256sum -c' and 'pyverify check --pins'
+                   read them
+    dockerfile     ENV PYTHON_VERSION=… and ENV PYTHON_SHA256=… as the official
+                   Docker python images pin: PYTHON_SHA256 is the .tar.xz
+                   source tarball; any other file is PYTHON_SHA256_<REST>, the
+                   rest of its name without Python-VERSION, upper-case, for
+                   example PYTHON_SHA256_TGZ, PYTHON_SHA256_AMD64_EXE
+    json           a pyverify.pins/v1 document (see the README), with each
+                   file's URL and who signed it; 'pyverify check --pins' reads it
+    github-output  key=value lines for $GITHUB_OUTPUT: python_version,
+                   python_sha256, python_sha256_tgz, … (the dockerfile names,
+                   lower-case)
+
+Flags: those of 'pyverify verify' (see 'pyverify verify --help'), without
+--json, plus --format.
+
+Examples:
+    $ pyverify pins 3.13.1 --file Python-3.13.1.tar.xz --format dockerfile --dest /tmp/py
+    $ pyverify pins 3.13.1 --os source --dest dl > SHA256SUMS && (cd dl && sha256sum -c ../SHA256SUMS)
+    $ pyverify pins 3.13.1 --os source --dest dl --keep-signatures > pins.txt
+    $ pyverify check --pins pins.txt dl/Python-3.13.1.tgz     # later, offline
+    $ pyverify pins 3.13.1 --os source --format github-output >> "$GITHUB_OUTPUT"
+
+` + exitCodesText
+
 var commandUsage = map[string]string{
 	"verify":   usageVerify,
 	"check":    usageCheck,
 	"manifest": usageManifest,
 	"policy":   usagePolicy,
+	"pins":     usagePins,
 }

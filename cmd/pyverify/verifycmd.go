@@ -45,6 +45,7 @@ type releaseRun struct {
 	useAPI         bool
 	sbom           bool
 	sbomDest       string
+	keepSigs       bool
 }
 
 func (r *releaseRun) register(fs *flag.FlagSet, u *ui) {
@@ -58,6 +59,7 @@ func (r *releaseRun) register(fs *flag.FlagSet, u *ui) {
 	fs.BoolVar(&r.useAPI, "api", false, "")
 	fs.BoolVar(&r.sbom, "sbom", false, "")
 	fs.StringVar(&r.sbomDest, "sbom-dest", "", "")
+	fs.BoolVar(&r.keepSigs, "keep-signatures", false, "")
 	fs.BoolVar(&u.quiet, "quiet", false, "")
 }
 
@@ -139,7 +141,7 @@ func (r *releaseRun) run(ctx context.Context, u *ui, cmd string, pos []string) (
 	results := pipeline.Run(ctx, arts, pipeline.Options{
 		Client: client, Verifier: v, Version: version,
 		CacheDir: cache, Dest: r.dest, Jobs: r.jobs, Progress: bar.add,
-		SBOM: r.sbom, SBOMDest: r.sbomDest,
+		SBOM: r.sbom, SBOMDest: r.sbomDest, KeepSignatures: r.keepSigs,
 	})
 	bar.finish()
 	if ctx.Err() != nil {

@@ -53,6 +53,9 @@ type Options struct {
 	SBOM bool
 	// SBOMDest, if set, receives the SBOMs that bound (with SBOM).
 	SBOMDest string
+	// KeepSignatures places each verified artifact's signature files
+	// (.asc, .sigstore) next to it in Dest, for checks offline later.
+	KeepSignatures bool
 }
 
 // A Result is the outcome for one artifact.
@@ -121,7 +124,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
 		if err == nil {
 			res.Report, res.Cached = rep, true
-			return finish(ctx, res, cached, opt)
+			return finish(ctx, res, cached, target, opt)
 		}
 		// The cached copy no longer verifies (or the policy changed):
 		// drop it and download afresh.
@@ -169,7 +172,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if err := os.Rename(part, cached); err != nil {
 		return fail(err)
 	}
-	return finish(ctx, res, cached, opt)
+	return finish(ctx, res, cached, target, opt)
 }
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is

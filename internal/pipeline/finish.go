@@ -1,11 +1,13 @@
 package pipeline
 
-// SBOMs (Options.SBOM): after an artifact verified, and before it is placed,
-// its listed SBOM is fetched and bound to the verified SHA-256 with
-// sbom.Verify. An SBOM that is listed but missing, malformed, or names
-// another digest fails the artifact, which is then not placed. A bound SBOM
-// is written to Options.SBOMDest under a temporary name and renamed, so
-// only bound SBOMs ever appear under their final names.
+// The last steps of a verified artifact. SBOMs (Options.SBOM): after an
+// artifact verified, and before it is placed, its listed SBOM is fetched and
+// bound to the verified SHA-256 with sbom.Verify. An SBOM that is listed but
+// missing, malformed, or names another digest fails the artifact, which is
+// then not placed. Then the bound SBOM (Options.SBOMDest), the signatures it
+// verified with (Options.KeepSignatures) and last the artifact itself are
+// placed, each under a temporary name and renamed, so that only verified
+// files and bound SBOMs ever appear under their final names.
 
 import (
 	"context"
@@ -19,10 +21,10 @@ import (
 	"github.com/pyverify/pyverify/verify"
 )
 
-// finish completes an artifact that verified (res.Report.OK), whose
-// verified bytes are at cached: its SBOM is bound if asked for, then the
-// SBOM and the artifact are placed.
-func finish(ctx context.Context, res Result, cached string, opt Options) Result {
+// finish completes an artifact that verified (res.Report.OK) as target,
+// whose verified bytes are at cached: its SBOM is bound if asked for, then
+// the SBOM, the signatures and the artifact are placed.
+func finish(ctx context.Context, res Result, cached string, target verify.Target, opt Options) Result {
 	var bound []byte
 	if opt.SBOM {
 		var err error
@@ -38,6 +40,20 @@ func finish(ctx context.Context, res Result, cached string, opt Options) Result 
 			return res
 		}
 		res.SBOMPath = p
+	}
+	if opt.KeepSignatures {
+		for _, s := range []struct {
+			data   []byte
+			suffix string
+		}{{target.Signature.Data, ".asc"}, {target.Bundle.Data, ".sigstore"}} {
+			if s.data == nil {
+				continue
+			}
+			if _, err := placeBytes(s.data, opt.Dest, res.Artifact.Name+s.suffix); err != nil {
+				res.Err = err
+				return res
+			}
+		}
 	}
 	res.Path, res.Err = place(cached, opt.Dest, res.Artifact.Name)
 	return res
