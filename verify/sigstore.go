@@ -8,12 +8,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
@@ -99,38 +97,6 @@ func sigstoreStage(stage string, err error) error {
 // formatSigstoreSigner names a signer as "email (issuer)".
 func formatSigstoreSigner(identity, issuer string) string {
 	return cleanSigstoreText(identity) + " (" + cleanSigstoreText(issuer) + ")"
-}
-
-// cleanSigstoreText makes text that may come from a bundle safe to print:
-// control and other non-printable characters are escaped and long text is
-// cut.
-func cleanSigstoreText(s string) string {
-	const limit = 300
-	var b strings.Builder
-	for i, r := range s {
-		if i >= limit {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-			b.WriteString(`\ufffd`)
-		case unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		}
-	}
-	return b.String()
-}
-
-// truncateSigstoreText cuts s to at most 100 bytes, for quoting with %q.
-func truncateSigstoreText(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
-	}
-	return s
 }
 
 // A sigstoreChecker verifies python.org's Sigstore bundles offline against
@@ -312,7 +278,7 @@ func parseSigstoreBundle(data []byte) (*bundle.Bundle, error) {
 	case "":
 		return nil, sigstoreStage("bundle", errors.New("no media type"))
 	default:
-		return nil, sigstoreStage("bundle", fmt.Errorf("unsupported media type %q", truncateSigstoreText(pb.GetMediaType())))
+		return nil, sigstoreStage("bundle", fmt.Errorf("unsupported media type %q", safetext.Cut(pb.GetMediaType(), 100)))
 	}
 	b, err := bundle.NewBundle(pb, opts...)
 	if err != nil {

@@ -813,7 +813,7 @@ func TestCleanSigstoreText(t *testing.T) {
 		"plain":             "plain",
 		"a\x1b[0mb":         `a\x1b[0mb`,
 		"line\nbreak":       `line\nbreak`,
-		"bad\xffutf8":       `bad\ufffdutf8`,
+		"bad\xffutf8":       `bad\xffutf8`,
 		"ünïcode":           "ünïcode",
 		"\u202eright-to-lf": `\u202eright-to-lf`,
 	} {

@@ -8,8 +8,8 @@ package main
 //     lower-case, no period at the end: errors ("pyverify: error: …"),
 //     hints, warnings and progress.
 //   - Text that came from the network or from input files is never written
-//     raw: sanitize escapes control characters and invalid UTF-8, so a
-//     hostile page cannot drive the terminal.
+//     raw: internal/safetext escapes control characters and invalid UTF-8,
+//     so a hostile page cannot drive the terminal.
 
 import (
 	"encoding/json"
@@ -20,9 +20,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 	"github.com/schollz/progressbar/v3"
@@ -51,31 +50,9 @@ func (u *ui) infof(format string, v ...any) {
 	fmt.Fprintf(u.stderr, "pyverify: "+format+"\n", v...)
 }
 
-// sanitize makes untrusted text safe to print on one terminal line: control
-// characters, invalid UTF-8 and other non-graphic runes are escaped as in a
-// Go string literal, and overly long text is cut.
-func sanitize(s string) string {
-	const max = 300
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsGraphic(r) {
-			clean = false
-			break
-		}
-	}
-	if !clean {
-		q := strconv.Quote(s)
-		s = q[1 : len(q)-1]
-	}
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
+// sanitize makes untrusted text safe to print on one terminal line
+// (safetext.Line: non-printable runes escaped, long text cut).
+func sanitize(s string) string { return safetext.Line(s) }
 
 // oneLine sanitizes an error message for a single output line.
 func oneLine(err error) string {

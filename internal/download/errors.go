@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // ErrNotFound is matched (with errors.Is) by the *HTTPError of a 404 Not
@@ -169,14 +171,5 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return max(0, min(d, maxRetryAfter))
 }
 
-// clean returns s unchanged if it is printable ASCII without spaces, and
-// quoted with only ASCII otherwise, so that untrusted text never reaches a
-// terminal raw.
-func clean(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return strconv.QuoteToASCII(s)
-		}
-	}
-	return s
-}
+// clean makes an untrusted URL safe to print: see internal/safetext.
+func clean(s string) string { return safetext.URL(s) }
