@@ -51,7 +51,7 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 	}
 	tr, err := root.NewTrustedRootFromJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore: trusted root: %s", cleanSigstoreText(err.Error()))
+		return nil, fmt.Errorf("sigstore: trusted root: %s", strings.TrimPrefix(protoText(err), "failed to proto-json unmarshal trusted root: "))
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
 		return nil, errors.New("sigstore: trusted root: no certificate authorities")
@@ -60,6 +60,34 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 		return nil, errors.New("sigstore: trusted root: no transparency logs")
 	}
 	return tr, nil
+}
+
+// A NotBundleError reports a .sigstore file that is not a Sigstore bundle
+// at all (empty, not a JSON object, or without a media type), as opposed to
+// a bundle that does not verify. Callers can name the file at fault.
+type NotBundleError struct {
+	// Why says what the data is instead, such as "the file is empty".
+	Why string
+}
+
+func (e *NotBundleError) Error() string {
+	return "sigstore: the .sigstore file is not a Sigstore bundle (" + e.Why + ")"
+}
+
+// CheckBundleFormat reports whether data is a Sigstore bundle of a media
+// type python.org has published, without verifying it: nil, a
+// *NotBundleError, or an error saying how the bundle is malformed. It lets a
+// caller name the file at fault before verification.
+func CheckBundleFormat(data []byte) error {
+	_, err := parseSigstoreBundle(data)
+	return err
+}
+
+// protoText is the text of a protobuf error, with the non-breaking spaces
+// the protobuf module puts in its messages (to discourage matching them)
+// made plain spaces, cleaned for printing.
+func protoText(err error) string {
+	return cleanSigstoreText(strings.ReplaceAll(err.Error(), "\u00a0", " "))
 }
 
 // errSigstoreDigestMismatch: the bundle signs a digest other than the file's.
@@ -252,14 +280,19 @@ func mapSigstoreError(err error) error {
 // signature, identity) is unchanged.
 func parseSigstoreBundle(data []byte) (*bundle.Bundle, error) {
 	switch {
-	case len(data) == 0:
-		return nil, sigstoreStage("bundle", errors.New("empty"))
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil, &NotBundleError{Why: "the file is empty"}
 	case len(data) > maxSigstoreBundleSize:
 		return nil, sigstoreStage("bundle", fmt.Errorf("too large (%d bytes, limit %d)", len(data), maxSigstoreBundleSize))
+	case bytes.TrimSpace(data)[0] != '{':
+		return nil, &NotBundleError{Why: "not a JSON object"}
 	}
 	pb := new(protobundle.Bundle)
 	if err := protojson.Unmarshal(data, pb); err != nil {
-		return nil, sigstoreStage("bundle", fmt.Errorf("malformed JSON: %v", err))
+		return nil, sigstoreStage("bundle", fmt.Errorf("malformed JSON: %s", protoText(err)))
+	}
+	if pb.GetMediaType() == "" {
+		return nil, &NotBundleError{Why: "no mediaType"}
 	}
 	var opts []bundle.Option
 	switch pb.GetMediaType() {
@@ -275,8 +308,6 @@ func parseSigstoreBundle(data []byte) (*bundle.Bundle, error) {
 		// Intermediates in a v0.3 chain only help build the path to a
 		// trusted Fulcio root; they are never trusted themselves.
 		opts = append(opts, bundle.AllowCertificateChain())
-	case "":
-		return nil, sigstoreStage("bundle", errors.New("no media type"))
 	default:
 		return nil, sigstoreStage("bundle", fmt.Errorf("unsupported media type %q", safetext.Cut(pb.GetMediaType(), 100)))
 	}

@@ -655,11 +655,13 @@ func TestSigstoreMalformed(t *testing.T) {
 	for _, tc := range []struct {
 		name, data, want string
 	}{
-		{"empty", "", "sigstore: bundle: empty"},
-		{"not JSON", "<html>", "sigstore: bundle: malformed JSON"},
-		{"array", "[]", "sigstore: bundle: malformed JSON"},
+		{"empty", "", "sigstore: the .sigstore file is not a Sigstore bundle (the file is empty)"},
+		{"blank", " \n", "sigstore: the .sigstore file is not a Sigstore bundle (the file is empty)"},
+		{"not JSON", "<html>", "sigstore: the .sigstore file is not a Sigstore bundle (not a JSON object)"},
+		{"array", "[]", "sigstore: the .sigstore file is not a Sigstore bundle (not a JSON object)"},
+		{"broken JSON", "{", "sigstore: bundle: malformed JSON: "},
 		{"unknown field", `{"mediaType":"` + sigstoreMediaTypeV03b + `","x":1}`, "sigstore: bundle: malformed JSON"},
-		{"no media type", `{}`, "sigstore: bundle: no media type"},
+		{"no media type", `{}`, "sigstore: the .sigstore file is not a Sigstore bundle (no mediaType)"},
 		{"wrong media type", `{"mediaType":"application/json"}`, `sigstore: bundle: unsupported media type "application/json"`},
 		{"v0.4", `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.4+json"}`, `sigstore: bundle: unsupported media type`},
 		{"control chars", `{"mediaType":"a\u001b[31mb"}`, `sigstore: bundle: unsupported media type "a\x1b[31mb"`},
@@ -672,6 +674,15 @@ func TestSigstoreMalformed(t *testing.T) {
 		if err == nil || signer != "" || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%s: check = %q, %v; want error starting %q", tc.name, signer, err, tc.want)
 		}
+	}
+	for _, data := range []string{"", "[]", "{}", "<html>"} {
+		var nb *NotBundleError
+		if err := CheckBundleFormat([]byte(data)); !errors.As(err, &nb) {
+			t.Errorf("CheckBundleFormat(%q) = %v, want a *NotBundleError", data, err)
+		}
+	}
+	if err := CheckBundleFormat(rb.json); err != nil {
+		t.Errorf("CheckBundleFormat(real bundle) = %v", err)
 	}
 	if _, err := c.check(rb.json, rb.sha256[:31], rb.identity, rb.issue); err == nil {
 		t.Error("short digest accepted")

@@ -88,9 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else if reported.msg != "" {
 		u.errorf("%s", sanitize(reported.msg))
 	}
-	var ue *usageError
-	if errors.As(err, &ue) && ue.cmd != "" {
-		u.hintf("run 'pyverify %s --help' for usage", ue.cmd)
+	if hint := hintOf(err); hint != "" {
+		u.hintf("%s", hint)
 	}
 	return code
 }
@@ -184,7 +183,7 @@ func parseFlags(cmd string, fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, usagef(cmd, "%s", err.Error())
+			return nil, usagef(cmd, "%s", flagError(fs, err))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

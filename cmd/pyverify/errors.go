@@ -1,0 +1,152 @@
+package main
+
+// How pyverify words a failure (see HACKING.md, "Error messages"):
+//
+//	pyverify: error: SUBJECT: what is wrong, in the user's terms
+//	pyverify: hint: the next step, when there is one
+//
+// The subject is what the user gave or can find: a file path, a URL, an
+// artifact name or a flag. Commands return errors; run prints them. To add
+// the next step, wrap the error with withHint; a *usageError without a hint
+// gets "run 'pyverify CMD --help' for usage". The exit code comes from the
+// wrapped error (exitCode sees through withHint).
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"syscall"
+	"time"
+)
+
+// A hintError is an error with the next step for the user, which run
+// prints on a "pyverify: hint:" line after the error.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+// withHint attaches a hint to err (nil stays nil). The hint is formatted
+// with format and v, which must already be safe to print.
+func withHint(err error, format string, v ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &hintError{err: err, hint: fmt.Sprintf(format, v...)}
+}
+
+// hintOf returns the hint run prints for err, or "".
+func hintOf(err error) string {
+	var he *hintError
+	if errors.As(err, &he) {
+		return he.hint
+	}
+	var ue *usageError
+	if errors.As(err, &ue) && ue.cmd != "" {
+		return fmt.Sprintf("run 'pyverify %s --help' for usage", ue.cmd)
+	}
+	return ""
+}
+
+// A fileError is a local file or directory that cannot be used, worded for
+// people: "cannot read /tmp/x.tgz: no such file". It replaces Go's
+// "open /tmp/x.tgz: no such file or directory", which names the system
+// call and repeats the path.
+type fileError struct {
+	verb string // "read", "create", "write to"
+	path string
+	err  error
+}
+
+func (e *fileError) Error() string {
+	return "cannot " + e.verb + " " + sanitize(e.path) + ": " + fsReason(e.verb, e.err)
+}
+
+func (e *fileError) Unwrap() error { return e.err }
+
+// errTooBig is the cause of a fileError for a file over its size cap.
+type errTooBig struct{ limit int64 }
+
+func (e *errTooBig) Error() string { return fmt.Sprintf("larger than %d bytes", e.limit) }
+
+// fsReason says why a file system operation failed, without the path and
+// the name of the system call.
+func fsReason(verb string, err error) string {
+	var tb *errTooBig
+	switch {
+	case errors.As(err, &tb):
+		return tb.Error()
+	case errors.Is(err, fs.ErrNotExist) && verb == "read":
+		return "no such file"
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(err, syscall.EISDIR):
+		return "it is a directory"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a part of the path is not a directory"
+	case errors.Is(err, syscall.ENOSPC):
+		return "no space left on the device"
+	case errors.Is(err, syscall.EROFS):
+		return "read-only file system"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return sanitize(pe.Err.Error())
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return sanitize(le.Err.Error())
+	}
+	return sanitize(err.Error())
+}
+
+// flagErrorRE matches the errors of the flag package that parseFlags
+// rewords.
+var flagErrorRE = struct {
+	undefined, noValue, badValue *regexp.Regexp
+}{
+	regexp.MustCompile(`^flag provided but not defined: -+(.*)$`),
+	regexp.MustCompile(`^flag needs an argument: -+(.*)$`),
+	regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*): (.*)$`),
+}
+
+// flagError words an error of the flag package for people:
+// "unknown flag --bogus", "--dest needs a value", `--jobs "x": not a number`.
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagErrorRE.undefined.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + sanitize(m[1])
+	}
+	if m := flagErrorRE.noValue.FindStringSubmatch(msg); m != nil {
+		return "--" + sanitize(m[1]) + " needs a value"
+	}
+	if m := flagErrorRE.badValue.FindStringSubmatch(msg); m != nil {
+		name, want := m[2], "not valid"
+		var value any
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				value = g.Get()
+			}
+		}
+		switch value.(type) {
+		case int, int64, uint, uint64:
+			want = "not a whole number"
+		case time.Duration:
+			want = "not a duration such as 30s or 2m"
+		case bool:
+			want = "want true or false"
+		default:
+			want = sanitize(m[3])
+		}
+		return fmt.Sprintf("--%s %q: %s", sanitize(name), sanitize(m[1]), want)
+	}
+	return sanitize(msg)
+}
