@@ -74,6 +74,11 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 // *DataError naming the row and field instead.
 var ErrNotReleasePage = errors.New("not a python.org release page (no release title, no file table)")
 
+// ErrNoPageVersion is wrapped by the *DataError of a release page that
+// names no version (no "Python 3.12.4" title or heading) when the caller
+// gave none either.
+var ErrNoPageVersion = errors.New("the page names no version and none was given")
+
 // A pageParser holds the state of one ParsePage call.
 type pageParser struct {
 	work
@@ -332,7 +337,7 @@ func checkPageVersion(found []Version, want Version) (Version, error) {
 	case len(found) == 1:
 		return found[0], nil
 	case want.IsZero():
-		return Version{}, errors.New("the page names no version and none was given")
+		return Version{}, ErrNoPageVersion
 	}
 	return want, nil
 }

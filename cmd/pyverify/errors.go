@@ -16,10 +16,14 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"regexp"
 	"syscall"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/manifest"
 )
 
 // A hintError is an error with the next step for the user, which run
@@ -50,6 +54,22 @@ func hintOf(err error) string {
 	var ue *usageError
 	if errors.As(err, &ue) && ue.cmd != "" {
 		return fmt.Sprintf("run 'pyverify %s --help' for usage", ue.cmd)
+	}
+	return fallbackHint(err)
+}
+
+// fallbackHint is the next step for errors that reach run without a hint of
+// their own: network failures and release data from a server that is not a
+// python.org mirror.
+func fallbackHint(err error) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "check --base-url and your network connection"
+	case errors.Is(err, manifest.ErrNotReleasePage):
+		return "is --base-url a python.org mirror? It must serve release pages at /downloads/release/"
+	case download.IsNetwork(err):
+		return "try again later, or with more --retries; downloads resume where they stopped"
 	}
 	return ""
 }
@@ -120,7 +140,7 @@ var flagErrorRE = struct {
 
 // flagError words an error of the flag package for people:
 // "unknown flag --bogus", "--dest needs a value", `--jobs "x": not a number`.
-func flagError(fs *flag.FlagSet, err error) string {
+func flagError(set *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if m := flagErrorRE.undefined.FindStringSubmatch(msg); m != nil {
 		return "unknown flag --" + sanitize(m[1])
@@ -131,7 +151,7 @@ func flagError(fs *flag.FlagSet, err error) string {
 	if m := flagErrorRE.badValue.FindStringSubmatch(msg); m != nil {
 		name, want := m[2], "not valid"
 		var value any
-		if f := fs.Lookup(name); f != nil {
+		if f := set.Lookup(name); f != nil {
 			if g, ok := f.Value.(flag.Getter); ok {
 				value = g.Get()
 			}

@@ -134,8 +134,9 @@ func ioError(err error) error { return &codedError{exitIO, err} }
 // A reportedError ends a command whose outcome was already printed in its
 // report; msg, if set, is one summary line for standard error.
 type reportedError struct {
-	code int
-	msg  string
+	code   int
+	msg    string
+	failed int // how many artifacts failed
 }
 
 func (e *reportedError) Error() string { return e.msg }

@@ -59,7 +59,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		c.Mirror = base
 	}
 	if _, err := c.Resolve(base.String() + "/"); err != nil {
-		return nil, nil, usagef(cmd, "--base-url: %v", err)
+		return nil, nil, withHint(usagef(cmd, "--base-url: %v", err), "use https, or --allow-http-unsafe for a mirror you trust on plain http")
 	}
 	return c, base, nil
 }
@@ -74,10 +74,11 @@ func fetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*ma
 	u := pageURL(v)
 	data, err := c.Fetch(ctx, u, manifest.MaxPageSize)
 	if errors.Is(err, download.ErrNotFound) {
-		return nil, inputError(fmt.Errorf("Python %s: no release page: %w", v, err))
+		return nil, inputError(withHint(fmt.Errorf("Python %s: no release page: %w", v, err),
+			"check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("release page: %w", err)
+		return nil, err
 	}
 	m, err := manifest.ParsePage(bytes.NewReader(data), u, v)
 	if err != nil {

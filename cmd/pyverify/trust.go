@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pyverify/pyverify/verify"
 )
@@ -29,24 +31,38 @@ const maxTrustFile = 16 << 20
 func readTrustFile(flagName, path string) ([]byte, error) {
 	data, err := readCapped(path, maxTrustFile)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("--%s: %w", flagName, err))
+		return nil, inputError(withHint(err, "%s", trustHints[flagName]))
 	}
 	return data, nil
 }
 
-// readCapped reads a whole local file of at most limit bytes.
+// trustHints says what each trust flag wants.
+var trustHints = map[string]string{
+	"policy":       "--policy wants a pyverify.policy/v1 JSON file; 'pyverify policy --json' prints the built-in one",
+	"keyring":      "--keyring wants the release managers' OpenPGP public keys, armored (gpg --export --armor)",
+	"trusted-root": "--trusted-root wants a Sigstore trusted_root.json, as Sigstore's TUF repository publishes it",
+}
+
+// badTrustFile reports trust material that does not parse (exit 2), with
+// the file first and what the flag wants as the hint.
+func badTrustFile(flagName, path string, err error) error {
+	return inputError(withHint(fmt.Errorf("%s: %w", sanitize(path), err), "%s", trustHints[flagName]))
+}
+
+// readCapped reads a whole local file of at most limit bytes. Its errors
+// are *fileError: "cannot read PATH: no such file".
 func readCapped(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &fileError{"read", path, err}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, &fileError{"read", path, err}
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+		return nil, &fileError{"read", path, &errTooBig{limit}}
 	}
 	return data, nil
 }
@@ -62,7 +78,7 @@ func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	}
 	p, err := verify.ParsePolicy(data)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("--policy %s: %w", t.policy, err))
+		return nil, badTrustFile("policy", t.policy, err)
 	}
 	return p, nil
 }
@@ -81,7 +97,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			return nil, err
 		}
 		if keys, err = verify.ReadKeyring(bytes.NewReader(data)); err != nil {
-			return nil, inputError(fmt.Errorf("--keyring %s: %w", t.keyring, err))
+			return nil, badTrustFile("keyring", t.keyring, err)
 		}
 	}
 	rootJSON := verify.DefaultTrustedRoot()
@@ -95,7 +111,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 		if t.trustedRoot == "" {
 			return nil, fmt.Errorf("embedded trusted root: %w", err)
 		}
-		return nil, inputError(fmt.Errorf("--trusted-root %s: %w", t.trustedRoot, err))
+		return nil, badTrustFile("trusted-root", t.trustedRoot, err)
 	}
 	var opts []verify.Option
 	if len(t.require) > 0 {
@@ -112,6 +128,14 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	}
 	v, err := verify.NewVerifier(p, keys, tm, opts...)
 	if err != nil {
+		// The policy and the keys do not fit: name the file the user gave.
+		cause := errors.New(strings.TrimPrefix(err.Error(), "verify: "))
+		switch {
+		case t.keyring != "":
+			return nil, badTrustFile("keyring", t.keyring, cause)
+		case t.policy != "":
+			return nil, badTrustFile("policy", t.policy, cause)
+		}
 		return nil, inputError(err)
 	}
 	return v, nil

@@ -67,7 +67,11 @@ func (u *ui) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// verdict is how a check's status shows in the report table.
+// verdict is how a check's status shows in the report table. A signature
+// that is missing but not required shows as "-" (nothing needed it), except
+// when the other signature is there but failed and none verified: then the
+// artifact has no valid signature at all, and the absence shows as
+// "missing" (a .sigstore that is no bundle and no .asc).
 func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 	for _, c := range rep.Checks {
 		if c.Kind != kind {
@@ -82,6 +86,9 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 			if c.Required {
 				return "MISSING"
 			}
+			if (kind == verify.KindOpenPGP || kind == verify.KindSigstore) && !rep.OK && signatureFailedOnly(rep) {
+				return "missing"
+			}
 			return "-"
 		case verify.StatusSkipped:
 			return "skip"
@@ -89,6 +96,24 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 		return string(c.Status)
 	}
 	return "-"
+}
+
+// signatureFailedOnly reports whether a signature check of the artifact
+// failed and none passed.
+func signatureFailedOnly(rep verify.ArtifactReport) bool {
+	failed := false
+	for _, c := range rep.Checks {
+		if c.Kind != verify.KindOpenPGP && c.Kind != verify.KindSigstore {
+			continue
+		}
+		switch c.Status {
+		case verify.StatusPass:
+			return false
+		case verify.StatusFail:
+			failed = true
+		}
+	}
+	return failed
 }
 
 var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore}

@@ -170,12 +170,13 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 
 // writableDir creates dir if needed and checks that files can be made in it.
 func writableDir(dir string) error {
+	const hint = "give a directory you can write to"
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return withHint(&fileError{"create directory", dir, err}, hint)
 	}
 	f, err := os.CreateTemp(dir, ".pyverify-probe-*")
 	if err != nil {
-		return err
+		return withHint(&fileError{"write to", dir, err}, hint)
 	}
 	f.Close()
 	return os.Remove(f.Name())
