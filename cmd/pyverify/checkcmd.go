@@ -74,6 +74,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
+	u.policy = f.trust.loaded
 
 	var reports []verify.ArtifactReport
 	var errs []error

@@ -16,6 +16,8 @@ import (
 type trustFlags struct {
 	policy, keyring, trustedRoot string
 	require                      listFlag
+	// loaded is the policy verifier loaded, for the report.
+	loaded *verify.Policy
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -90,6 +92,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.loaded = p
 	keys := verify.DefaultKeyring()
 	if t.keyring != "" {
 		data, err := readTrustFile("keyring", t.keyring)

@@ -32,6 +32,9 @@ import (
 type ui struct {
 	stdout, stderr io.Writer
 	quiet          bool
+	// policy, when set, lets the report tell a signature nothing needed
+	// ("-") from one whose absence matters ("missing"); see verdict.
+	policy *verify.Policy
 }
 
 func (u *ui) errorf(format string, v ...any) {
@@ -69,10 +72,12 @@ func (u *ui) printJSON(v any) error {
 
 // verdict is how a check's status shows in the report table. A signature
 // that is missing but not required shows as "-" (nothing needed it), except
-// when the other signature is there but failed and none verified: then the
+// when the other signature is there but failed, none verified, and the
+// policy p has a signer of the missing kind for the artifact: then the
 // artifact has no valid signature at all, and the absence shows as
-// "missing" (a .sigstore that is no bundle and no .asc).
-func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
+// "missing" (a .sigstore that is no bundle, and no .asc, for a release
+// that has both). Without p, it shows as "-".
+func verdict(rep verify.ArtifactReport, kind verify.Kind, p *verify.Policy) string {
 	for _, c := range rep.Checks {
 		if c.Kind != kind {
 			continue
@@ -86,7 +91,7 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 			if c.Required {
 				return "MISSING"
 			}
-			if (kind == verify.KindOpenPGP || kind == verify.KindSigstore) && !rep.OK && signatureFailedOnly(rep) {
+			if !rep.OK && signatureFailedOnly(rep) && policyHasSigner(p, rep, kind) {
 				return "missing"
 			}
 			return "-"
@@ -96,6 +101,33 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 		return string(c.Status)
 	}
 	return "-"
+}
+
+// policyHasSigner reports whether p names a signer of kind for the
+// artifact of rep.
+func policyHasSigner(p *verify.Policy, rep verify.ArtifactReport, kind verify.Kind) bool {
+	if p == nil {
+		return false
+	}
+	v, err := manifest.ParseVersion(rep.Version)
+	if err != nil {
+		return false
+	}
+	c := manifest.Class(rep.Class)
+	if c == "" {
+		c = manifest.ClassOf(rep.Name)
+	}
+	r, err := p.Lookup(v, c)
+	if err != nil {
+		return false
+	}
+	switch kind {
+	case verify.KindOpenPGP:
+		return len(r.OpenPGP) > 0 && !r.SigstoreOnly
+	case verify.KindSigstore:
+		return r.Sigstore != nil
+	}
+	return false
 }
 
 // signatureFailedOnly reports whether a signature check of the artifact
@@ -137,7 +169,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t", result, name)
 		for _, k := range reportKinds {
-			fmt.Fprintf(tw, "%s\t", verdict(a, k))
+			fmt.Fprintf(tw, "%s\t", verdict(a, k, u.policy))
 		}
 		fmt.Fprintln(tw)
 	}
