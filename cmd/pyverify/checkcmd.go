@@ -404,5 +404,9 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 	if code == exitOK {
 		return nil
 	}
-	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports)), failed: failed}
+	err := &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports)), failed: failed}
+	if code == exitPolicyGap {
+		return withHint(err, "the policy does not say who signs these files; 'pyverify policy' lists the series it knows (a newer pyverify, or --policy FILE, may know more)")
+	}
+	return err
 }

@@ -68,6 +68,8 @@ func fallbackHint(err error) string {
 		return "check --base-url and your network connection"
 	case errors.Is(err, manifest.ErrNotReleasePage):
 		return "is --base-url a python.org mirror? It must serve release pages at /downloads/release/"
+	case errors.Is(err, download.ErrNotFound):
+		return "check the version: python.org lists its releases at " + defaultBaseURL + "/downloads/"
 	case download.IsNetwork(err):
 		return "try again later, or with more --retries; downloads resume where they stopped"
 	}
