@@ -389,6 +389,9 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 		c := exitFailed
 		if err != nil {
 			c = exitCode(err)
+			if reports[i].Error == err.Error() {
+				reports[i].Error = describeErr(err)
+			}
 		}
 		if rank[c] > rank[code] {
 			code = c

@@ -172,3 +172,22 @@ func flagError(set *flag.FlagSet, err error) string {
 	}
 	return sanitize(msg)
 }
+
+// describeErr words an error for a report line: file system errors as
+// "cannot read PATH: no such file", others as they are.
+func describeErr(err error) string {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return fmt.Sprintf("cannot move %s to %s: %s", sanitize(le.Old), sanitize(le.New), fsReason("move", le.Err))
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		verb := map[string]string{"open": "read", "read": "read", "stat": "read", "mkdir": "create directory",
+			"write": "write", "close": "write", "sync": "write", "remove": "remove", "createtemp": "create a file in"}[pe.Op]
+		if verb == "" {
+			verb = "use"
+		}
+		return (&fileError{verb, pe.Path, pe.Err}).Error()
+	}
+	return err.Error()
+}
