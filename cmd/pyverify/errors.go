@@ -168,7 +168,7 @@ func flagError(set *flag.FlagSet, err error) string {
 		default:
 			want = sanitize(m[3])
 		}
-		return fmt.Sprintf("--%s %q: %s", sanitize(name), sanitize(m[1]), want)
+		return fmt.Sprintf("--%s \"%s\": %s", sanitize(name), sanitize(m[1]), want) // m[1] is quoted by the flag package
 	}
 	return sanitize(msg)
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "policy":
 		err = cmdPolicy(ctx, u, rest)
 	default:
-		u.errorf("unknown command %q", sanitize(cmd))
+		u.errorf("unknown command %s", safetext.Quote(cmd))
 		u.hintf("run 'pyverify --help' for the list of commands")
 		return exitUsage
 	}

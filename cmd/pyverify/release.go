@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -37,7 +38,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	base, err := url.Parse(strings.TrimSuffix(n.baseURL, "/"))
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") ||
 		base.User != nil || base.RawQuery != "" || base.Fragment != "" {
-		return nil, nil, usagef(cmd, "--base-url %q: want an http(s) URL such as %s", sanitize(n.baseURL), defaultBaseURL)
+		return nil, nil, usagef(cmd, "--base-url %s: want an http(s) URL such as %s", safetext.Quote(n.baseURL), defaultBaseURL)
 	}
 	if n.retries < 0 || n.retries > 20 {
 		return nil, nil, usagef(cmd, "--retries: want a number from 0 to 20")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -124,7 +125,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			case verify.KindOpenPGP, verify.KindSigstore:
 				kinds = append(kinds, verify.Kind(k))
 			default:
-				return nil, usagef(cmd, "--require: unknown signature kind %q (want openpgp or sigstore)", sanitize(k))
+				return nil, usagef(cmd, "--require: unknown signature kind %s (want openpgp or sigstore)", safetext.Quote(k))
 			}
 		}
 		opts = append(opts, verify.WithRequire(kinds...))

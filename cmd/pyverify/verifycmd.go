@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -144,7 +145,7 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 			for _, a := range m.Artifacts {
 				names = append(names, sanitize(a.Name))
 			}
-			return nil, usagef(cmd, "--file %q: not a file of Python %s (files: %s)", sanitize(f), sanitize(m.Version), strings.Join(names, ", "))
+			return nil, usagef(cmd, "--file %s: not a file of Python %s (files: %s)", safetext.Quote(f), sanitize(m.Version), strings.Join(names, ", "))
 		}
 	}
 	for _, c := range classes {
