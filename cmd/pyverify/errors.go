@@ -65,7 +65,7 @@ func fallbackHint(err error) string {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "check --base-url and your network connection"
+		return "check the URL (--base-url) and your network connection"
 	case errors.Is(err, manifest.ErrNotReleasePage):
 		return "is --base-url a python.org mirror? It must serve release pages at /downloads/release/"
 	case errors.Is(err, download.ErrNotFound):
