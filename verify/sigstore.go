@@ -51,7 +51,11 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 	}
 	tr, err := root.NewTrustedRootFromJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore: trusted root: %s", strings.TrimPrefix(protoText(err), "failed to proto-json unmarshal trusted root: "))
+		msg := strings.TrimSpace(strings.TrimPrefix(protoText(err), "failed to proto-json unmarshal trusted root: "))
+		if strings.HasSuffix(msg, "media type:") {
+			msg = "no mediaType" // sigstore-go names the empty media type as ""
+		}
+		return nil, fmt.Errorf("sigstore: trusted root: %s", msg)
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
 		return nil, errors.New("sigstore: trusted root: no certificate authorities")

@@ -807,6 +807,7 @@ func TestLoadTrustedRoot(t *testing.T) {
 		{"empty", "", "sigstore: trusted root: empty"},
 		{"not JSON", "nope", "sigstore: trusted root: "},
 		{"wrong media type", `{"mediaType":"x"}`, "sigstore: trusted root: unsupported TrustedRoot media type"},
+		{"no media type", `{}`, "sigstore: trusted root: no mediaType"},
 		{"no authorities", `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`, "sigstore: trusted root: no certificate authorities"},
 		{"too large", strings.Repeat(" ", maxTrustedRootSize+1), "sigstore: trusted root: too large"},
 	} {
