@@ -407,7 +407,13 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 	if code == exitOK {
 		return nil
 	}
-	err := &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports)), failed: failed}
+	msg := fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))
+	if len(reports) == 1 && errs[0] != nil {
+		// One artifact: say why, subject first, so that a log without the
+		// report (--json) still does.
+		msg = describeErr(errs[0])
+	}
+	err := &reportedError{code: code, msg: msg, failed: failed}
 	if code == exitPolicyGap {
 		return withHint(err, "the policy does not say who signs these files; 'pyverify policy' lists the series it knows (a newer pyverify, or --policy FILE, may know more)")
 	}
