@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -62,7 +63,7 @@ func parseJSON(data []byte) (*Set, error) {
 	case raw.Schema == nil:
 		return nil, fmt.Errorf("schema: missing (want %q)", Schema)
 	case *raw.Schema != Schema:
-		return nil, fmt.Errorf("schema: %q is not %q", shorten(*raw.Schema), Schema)
+		return nil, fmt.Errorf("schema: %s is not %q", safetext.Quote(*raw.Schema), Schema)
 	case raw.Pins == nil:
 		return nil, errors.New("pins: missing")
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -99,13 +100,13 @@ func checkName(name string) error {
 	case name == "":
 		return errors.New("empty file name")
 	case len(name) > 255:
-		return fmt.Errorf("file name %q…: longer than 255 bytes", name[:40])
+		return fmt.Errorf("file name %s: longer than 255 bytes", safetext.Quote(name))
 	case name == "." || name == ".." || strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("%q: want a plain file name, without directories", name)
+		return fmt.Errorf("%s: want a plain file name, without directories", safetext.Quote(name))
 	case strings.IndexFunc(name, func(r rune) bool { return !unicode.IsGraphic(r) || r == unicode.ReplacementChar }) >= 0:
-		return fmt.Errorf("%q: a file name with control characters or invalid UTF-8", name)
+		return fmt.Errorf("%s: a file name with control characters or invalid UTF-8", safetext.Quote(name))
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("%q: a file name that begins or ends with a space", name)
+		return fmt.Errorf("%s: a file name that begins or ends with a space", safetext.Quote(name))
 	}
 	return nil
 }
@@ -113,16 +114,7 @@ func checkName(name string) error {
 // checkDigest accepts 64 hex digits and returns them lower-case.
 func checkDigest(s string) (string, error) {
 	if b, err := hex.DecodeString(s); err != nil || len(b) != 32 {
-		return "", fmt.Errorf("SHA-256 %q: want 64 hexadecimal digits", shorten(s))
+		return "", fmt.Errorf("SHA-256 %s: want 64 hexadecimal digits", safetext.Quote(s))
 	}
 	return strings.ToLower(s), nil
-}
-
-// shorten cuts untrusted text for an error message.
-func shorten(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + "…"
 }

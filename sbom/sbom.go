@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // MaxSize is the largest SBOM Parse accepts. python.org's SBOMs list every
@@ -118,7 +120,7 @@ func Parse(file string, data []byte) (*Document, error) {
 		return fail("spdxVersion", "%v", err)
 	}
 	if !strings.HasPrefix(doc.SPDXVersion, "SPDX-2.") {
-		return fail("spdxVersion", "%q: want an SPDX 2.x document (SPDX-2.2, SPDX-2.3)", escape(doc.SPDXVersion))
+		return fail("spdxVersion", "%s: want an SPDX 2.x document (SPDX-2.2, SPDX-2.3)", safetext.Quote(doc.SPDXVersion))
 	}
 	if err := str(top, "documentNamespace", &doc.Namespace, false); err != nil {
 		return fail("documentNamespace", "%v", err)
@@ -210,7 +212,7 @@ func readPackage(p map[string]json.RawMessage, i int) (*Package, error) {
 		}
 		b, err := hex.DecodeString(value)
 		if err != nil || len(b) != 32 {
-			return fail(field+".checksumValue", "%q: want 64 hexadecimal digits", escape(value))
+			return fail(field+".checksumValue", "%s: want 64 hexadecimal digits", safetext.Quote(value))
 		}
 		value = strings.ToLower(value)
 		if pkg.SHA256 != "" && pkg.SHA256 != value {
@@ -333,18 +335,4 @@ func position(data []byte, off int64) (line, col int) {
 	line = bytes.Count(before, []byte("\n")) + 1
 	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
 	return line, max(col, 1)
-}
-
-// escape shortens a value from the document for an error message (which
-// quotes it with %q, escaping what is not printable).
-func escape(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
