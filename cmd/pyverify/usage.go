@@ -198,10 +198,9 @@ const usagePins = `Usage:
 
 Verifies the selected files of a release exactly as 'pyverify verify' does
 (same flags: --os, --file, --dest, --keep-signatures, --base-url, cache,
-trust, --sbom), then
-prints the SHA-256 of every file that verified, on standard output. A file
-that fails gets no pin: it is named on standard error, and the exit status
-is 1 (or that of the worst failure).
+trust, --sbom), then prints the SHA-256 of every file that verified, on
+standard output. A file that fails gets no pin: it is named on standard
+error, and the exit status is 1 (or that of the worst failure).
 
 Formats (--format, default sha256sums):
     sha256sums     HEX  NAME lines; 'sha256sum -c' and 'pyverify check --pins'
