@@ -160,22 +160,19 @@ func Parse(file string, data []byte) (*Document, error) {
 		}
 		found, index = found[i:i+1], index[i:i+1]
 	}
-	pkg, err := readPackage(found[0], index[0])
+	pkg, err := readPackage(file, found[0], index[0])
 	if err != nil {
-		var e *Error
-		errors.As(err, &e)
-		e.File = file
-		return nil, e
+		return nil, err
 	}
 	doc.CPython = *pkg
 	return doc, nil
 }
 
 // readPackage reads the fields of the CPython package.
-func readPackage(p map[string]json.RawMessage, i int) (*Package, error) {
+func readPackage(file string, p map[string]json.RawMessage, i int) (*Package, error) {
 	prefix := fmt.Sprintf("packages[%d]", i)
 	fail := func(field string, format string, v ...any) (*Package, error) {
-		return nil, &Error{Field: prefix + field, Err: fmt.Errorf(format, v...)}
+		return nil, &Error{File: file, Field: prefix + field, Err: fmt.Errorf(format, v...)}
 	}
 	pkg := &Package{Index: i, Name: CPythonName}
 	for _, f := range []struct {
