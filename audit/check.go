@@ -162,7 +162,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	check, err := opt.Verifier.Start(t)
 	if err != nil {
 		e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
-		return outcome{entry: e, artifact: true, hashed: 0}
+		return outcome{entry: e, artifact: true, hashed: -1}
 	}
 	serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
 		if check != nil {
@@ -178,7 +178,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 			return outcome{aborted: true}
 		}
 		e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
-		return outcome{entry: e, artifact: true, hashed: 0}
+		return outcome{entry: e, artifact: true, hashed: -1}
 	}
 	d := check.Digests()
 	e.Size, e.MD5, e.SHA256 = d.Size, hex.EncodeToString(d.MD5), hex.EncodeToString(d.SHA256)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -159,7 +160,7 @@ type Report struct {
 
 // finish sorts the report and computes its totals.
 func (r *Report) finish() {
-	slices.SortFunc(r.Releases, func(a, b ReleaseSummary) int { return strings.Compare(a.Dir+"/", b.Dir+"/") })
+	slices.SortFunc(r.Releases, func(a, b ReleaseSummary) int { return compareDirs(a.Dir, b.Dir) })
 	slices.SortFunc(r.Entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(r.Skipped, func(a, b Skipped) int { return strings.Compare(a.Path, b.Path) })
 	r.Summary = Counts{Problems: map[ProblemKind]int{}}
@@ -246,7 +247,15 @@ func (c *Counts) addEntry(e *Entry, artifact bool, files int) {
 	}
 }
 
-// compareKinds orders problem kinds as ProblemKinds lists them.
-func compareKinds(a, b ProblemKind) int {
-	return cmp.Compare(slices.Index(ProblemKinds, a), slices.Index(ProblemKinds, b))
+// compareDirs orders release directories by version (3.6.15 before
+// 3.12.4), then by name.
+func compareDirs(a, b string) int {
+	va, erra := manifest.ParseVersion(a)
+	vb, errb := manifest.ParseVersion(b)
+	if erra == nil && errb == nil {
+		if c := va.Compare(vb); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a, b)
 }

@@ -70,11 +70,11 @@ type State struct {
 	old  *os.File
 	idx  map[string]*stateRef
 
-	mu      sync.Mutex
-	tmp     *os.File
-	w       *bufio.Writer
+	mu       sync.Mutex
+	tmp      *os.File
+	w        *bufio.Writer
 	complete map[string]bool // release directories fully audited in this run
-	err     error
+	err      error
 }
 
 type stateRef struct {
