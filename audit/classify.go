@@ -19,6 +19,14 @@ const sigstoreDigestMismatch = "signed digest does not match"
 func classify(path string, t verify.Target, p *verify.Policy, rep verify.ArtifactReport) []Problem {
 	var out []Problem
 	add := func(k ProblemKind, file, detail string) {
+		// One problem per kind and file: a file whose MD5, SHA-256 and
+		// signed digest all differ has one digest problem, saying so.
+		for i := range out {
+			if out[i].Kind == k && out[i].Path == file {
+				out[i].Detail += "; " + detail
+				return
+			}
+		}
 		out = append(out, Problem{Kind: k, Path: file, Detail: detail})
 	}
 	req, reqErr := p.Lookup(t.Version, t.Class)
