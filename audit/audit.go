@@ -104,6 +104,11 @@ type Stats struct {
 	HashedBytes int64
 	// Reused counts the artifacts whose recorded outcome was reused.
 	Reused int
+	// Rechecked counts the artifacts whose signatures were re-checked
+	// against recorded digests after the trust material changed, without
+	// reading them (Sigstore bundles only; an OpenPGP signature needs the
+	// bytes).
+	Rechecked int
 }
 
 // TrustDigest returns the digest Options.Trust expects: of the policy,
@@ -155,7 +160,9 @@ type outcome struct {
 	artifact bool
 	hashed   int64 // bytes read, or -1 when not read
 	reused   bool
-	record   *stateRecord
+	// rechecked: signatures re-checked from recorded digests.
+	rechecked bool
+	record    *stateRecord
 	// release is set on the first message of a release: its file count.
 	release *ReleaseSummary
 	// releaseDone closes a release: every entry of it has been sent.
@@ -268,6 +275,8 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 			stats.Artifacts++
 			if o.reused {
 				stats.Reused++
+			} else if o.rechecked {
+				stats.Rechecked++
 			} else if o.hashed >= 0 {
 				stats.Hashed++
 				stats.HashedBytes += o.hashed

@@ -213,13 +213,35 @@ func TestIncremental(t *testing.T) {
 	}
 	wantProblems(t, rep, "bad-signature 3.6.15/Python-3.6.15.tgz.asc")
 
-	// New trust material re-checks every signature.
+	// New trust material re-checks every signature: files with an OpenPGP
+	// signature are read again (it covers the bytes), Sigstore-only ones
+	// are re-checked against their recorded SHA-256.
 	opt := ft.options(root)
 	opt.Trust = TrustDigest([]byte("other trust"))
-	_, st = run(opt)
-	if st.Hashed != 15 || st.Reused != 0 {
-		t.Errorf("after a trust change: hashed %d, reused %d; want 15, 0", st.Hashed, st.Reused)
+	rep, st = run(opt)
+	if st.Hashed != 9 || st.Rechecked != 6 || st.Reused != 0 {
+		t.Errorf("after a trust change: hashed %d, rechecked %d, reused %d; want 9, 6, 0", st.Hashed, st.Rechecked, st.Reused)
 	}
+	if got, want := reportJSON(t, rep), reportJSON(t, mustRunFull(t, ft.options(root))); got != want {
+		t.Errorf("re-checked report differs from a full run's:\n%s\nwant\n%s", got, want)
+	}
+	// A trust change that distrusts the 3.14 signer fails 3.14.1's files,
+	// found without reading them.
+	other := ft.withPolicy(t, "rm-3.14@fixtures.test", "someone-else@fixtures.test")
+	o2 := other.options(root)
+	rep, st = run(o2)
+	if st.Rechecked != 6 {
+		t.Errorf("distrusting 3.14: rechecked %d, want 6", st.Rechecked)
+	}
+	wantProblems(t, rep,
+		"bad-signature 3.6.15/Python-3.6.15.tgz.asc",
+		"bad-signature 3.14.1/Python-3.14.1.tar.xz.sigstore",
+		"bad-signature 3.14.1/Python-3.14.1.tgz.sigstore",
+		"bad-signature 3.14.1/python-3.14.1-aarch64-linux-android.tar.gz.sigstore",
+		"bad-signature 3.14.1/python-3.14.1-amd64.exe.sigstore",
+		"bad-signature 3.14.1/python-3.14.1-macos11.pkg.sigstore",
+		"bad-signature 3.14.1/windows-3.14.1.json.sigstore",
+	)
 	// --full re-checks everything too.
 	opt.Full = true
 	_, st = run(opt)

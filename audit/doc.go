@@ -28,12 +28,24 @@
 //
 // # Incremental audits
 //
-// With a state file (see [Options].State), an artifact whose size,
-// modification time and inode are unchanged, whose sidecars and listed
-// values are unchanged, and which was audited under the same trust material
-// is not read again: its recorded outcome is reused. Any change to the
-// trust material (policy, keyring, trusted root) re-checks every artifact,
-// and re-reads it: OpenPGP signatures cover the bytes, and a report must
-// have one meaning whatever the state file held. [Stats].Hashed counts the
-// artifacts read.
+// With a state file (see [OpenState] and [Options].State), each artifact's
+// outcome is recorded with its size, modification time (nanoseconds),
+// inode, digests, the identities of its sidecars, what the listing said of
+// it, and a digest of the trust material ([TrustDigest]). On the next run:
+//
+//   - nothing changed: the recorded outcome is reused, and the file is not
+//     read ([Stats].Reused);
+//   - the file, a sidecar or its listing changed, or --full: the artifact
+//     is verified again from its bytes ([Stats].Hashed);
+//   - only the trust material changed: every signature is re-checked. A
+//     Sigstore bundle signs the file's SHA-256, so an artifact without an
+//     .asc is re-checked against its recorded digest without reading it
+//     ([Stats].Rechecked; size and MD5 do not depend on trust). An OpenPGP
+//     signature covers the bytes themselves: an artifact with an .asc is
+//     read again.
+//
+// The state file is replaced atomically (written beside it, synced,
+// renamed), so an interrupted audit leaves the previous state, or, when
+// committed after a cancellation, the outcomes decided so far; and a state
+// file that cannot be read is an error ([StateError]), never ignored.
 package audit

@@ -77,6 +77,44 @@ func copyMirror(t testing.TB) string {
 	return dst
 }
 
+// withPolicy returns the fixture trust with old replaced by new in the
+// policy file.
+func (ft fixtureTrust) withPolicy(t testing.TB, old, new string) fixtureTrust {
+	t.Helper()
+	dir := filepath.Join("..", "fixtures", "trust")
+	pj, err := os.ReadFile(filepath.Join(dir, "policy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pj = bytes.ReplaceAll(pj, []byte(old), []byte(new))
+	p, err := verify.ParsePolicy(pj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kj, _ := os.ReadFile(filepath.Join(dir, "keyring.asc"))
+	rj, _ := os.ReadFile(filepath.Join(dir, "trusted_root.json"))
+	keys, err := verify.ReadKeyring(bytes.NewReader(kj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := verify.LoadTrustedRoot(rj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := verify.NewVerifier(p, keys, tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixtureTrust{v: v, policy: p, digest: TrustDigest(pj, kj, rj)}
+}
+
+// mustRunFull audits without a state.
+func mustRunFull(t testing.TB, opt Options) *Report {
+	t.Helper()
+	rep, _ := mustRun(t, opt)
+	return rep
+}
+
 func (ft fixtureTrust) options(root string) Options {
 	return Options{Source: Dir(root), Root: "mirror", Verifier: ft.v, Policy: ft.policy, Trust: ft.digest, Jobs: 2}
 }

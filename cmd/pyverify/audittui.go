@@ -80,7 +80,8 @@ func (u *ui) printAuditSummary(rep *audit.Report, stats *audit.Stats) {
 		u.infof("skipped %s: %s", sanitize(sk.Path), sanitize(sk.Reason))
 	}
 	if stats != nil {
-		u.infof("read %d artifacts (%d bytes), reused %d recorded outcomes", stats.Hashed, stats.HashedBytes, stats.Reused)
+		u.infof("read %d artifacts (%d bytes), re-checked %d from recorded digests, reused %d recorded outcomes",
+			stats.Hashed, stats.HashedBytes, stats.Rechecked, stats.Reused)
 	}
 }
 
