@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -367,5 +368,31 @@ func TestParseShard(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s is in %d shards", name, n)
 		}
+	}
+}
+
+func TestExtraChecks(t *testing.T) {
+	ft := loadFixtureTrust(t)
+	root := copyMirror(t)
+	opt := ft.options(root)
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	opt.Extra = []ExtraCheck{func(_ context.Context, a *Artifact) []Problem {
+		mu.Lock()
+		seen[a.Path] = a.Report.OK
+		mu.Unlock()
+		if a.Target.Class == manifest.ClassSource && a.SBOM == nil && a.Target.Version.Series() == "3.14" {
+			return []Problem{{Kind: "sbom", Path: a.Path + ".spdx.json", Detail: "no SBOM"}}
+		}
+		return nil
+	}}
+	os.Remove(filepath.Join(root, "3.14.1", "Python-3.14.1.tgz.spdx.json"))
+	rep, _ := mustRun(t, opt)
+	wantProblems(t, rep, "sbom 3.14.1/Python-3.14.1.tgz.spdx.json")
+	if len(seen) != 15 {
+		t.Errorf("the extra check saw %d artifacts, want 15", len(seen))
+	}
+	if rep.Summary.Problems["sbom"] != 1 {
+		t.Errorf("summary %+v, want one sbom problem", rep.Summary)
 	}
 }

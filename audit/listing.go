@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -80,9 +81,15 @@ func artifactDir(a manifest.Artifact, v manifest.Version) string {
 	return v.FTPDir()
 }
 
+// ErrNotListed is what a Fetcher given to [API] wraps when python.org has
+// no such document (HTTP 404): the version is then not listed, and the
+// audit goes on.
+var ErrNotListed = errors.New("not listed by python.org")
+
 // API returns the Listing read from python.org's JSON API at baseURL
 // through fetch (see [manifest.FetchAPI]): for each release directory, the
-// files of every version the mirror holds files of there. It cannot tell
+// files of every version the mirror holds files of there (a version the API
+// does not know, or lists no files for, is not listed). It cannot tell
 // which releases a mirror lacks entirely.
 func API(fetch manifest.Fetcher, baseURL string) Listing {
 	return &apiListing{fetch: fetch, base: baseURL}
@@ -98,16 +105,21 @@ func (l *apiListing) Dirs(context.Context) ([]string, error) { return nil, nil }
 
 func (l *apiListing) Release(ctx context.Context, dir string, versions []manifest.Version) ([]manifest.Artifact, bool, error) {
 	var arts []manifest.Artifact
+	listed := false
 	for _, v := range versions {
 		m, err := manifest.FetchAPI(ctx, l.fetch, l.base, v)
+		if errors.Is(err, ErrNotListed) {
+			continue
+		}
 		if err != nil {
 			return nil, false, err
 		}
+		listed = listed || len(m.Artifacts) > 0
 		for _, a := range m.Artifacts {
 			if artifactDir(a, v) == dir {
 				arts = append(arts, a)
 			}
 		}
 	}
-	return arts, len(versions) > 0, nil
+	return arts, listed, nil
 }

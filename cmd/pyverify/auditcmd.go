@@ -127,7 +127,13 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	case f.api:
-		fetch := func(ctx context.Context, u string) ([]byte, error) { return client.Fetch(ctx, u, manifest.MaxAPISize) }
+		fetch := func(ctx context.Context, u string) ([]byte, error) {
+			data, err := client.Fetch(ctx, u, manifest.MaxAPISize)
+			if errors.Is(err, download.ErrNotFound) {
+				return nil, fmt.Errorf("%w: %w", audit.ErrNotListed, err)
+			}
+			return data, err
+		}
 		opt.Listing = audit.API(fetch, defaultBaseURL)
 	}
 	if f.state != "" {
