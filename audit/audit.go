@@ -232,9 +232,11 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 		wg.Go(func() {
 			for j := range jobs {
 				o := auditArtifact(ctx, opt, j)
-				if o.aborted {
+				if o.aborted || o.err != nil {
+					// The release is not complete: its old records stay.
 					j.rel.aborted.Store(true)
-				} else {
+				}
+				if !o.aborted {
 					out <- o
 				}
 				j.rel.pending.Done()
@@ -269,7 +271,7 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 			continue
 		}
 		if r := byDir[o.entry.Release]; r != nil {
-			r.addEntry(&o.entry, o.artifact, 0)
+			r.addEntry(&o.entry, o.artifact)
 		}
 		if o.artifact {
 			stats.Artifacts++

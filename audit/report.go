@@ -233,9 +233,8 @@ func Merge(reports ...*Report) (*Report, error) {
 	return out, nil
 }
 
-// entryCounts adds one entry to a release's counts.
-func (c *Counts) addEntry(e *Entry, artifact bool, files int) {
-	c.Files += files
+// addEntry adds one entry to a release's counts.
+func (c *Counts) addEntry(e *Entry, artifact bool) {
 	if artifact {
 		c.Artifacts++
 		if len(e.Problems) == 0 {

@@ -64,7 +64,7 @@ type stateHeader struct {
 // so that the file on disk is always a complete state.
 //
 // Memory stays small however many files the mirror holds: the State keeps
-// only an offset per recorded path.
+// only each recorded path and its offset, never the records themselves.
 type State struct {
 	path string
 	old  *os.File
@@ -221,8 +221,10 @@ func (s *State) record(rec stateRecord) {
 }
 
 // Commit writes the new state: the records of this run, and the previous
-// run's records of release directories this run did not audit (other
-// shards, or directories not reached before the run was cancelled). The
+// run's records that this run did not replace, unless their release
+// directory was audited completely (then the file is gone from the
+// mirror). Records of other shards, and of directories a cancelled run did
+// not finish, are kept. The
 // new file replaces the old one atomically (a temporary file, synced, then
 // renamed). Commit after a cancelled run keeps what was audited so far.
 func (s *State) Commit() error {
