@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-func TestParseIndexNginx(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "index-nginx.html"))
+func parseIndexFile(t *testing.T, name string) []FileInfo {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,6 +19,11 @@ func TestParseIndexNginx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+func TestParseIndexNginx(t *testing.T) {
+	got := parseIndexFile(t, "index-nginx.html")
 	want := []FileInfo{
 		{Name: "Python-3.12.4.tar.xz", Size: 20575628},
 		{Name: "Python-3.12.4.tar.xz.asc", Size: 963},
@@ -30,14 +36,7 @@ func TestParseIndexNginx(t *testing.T) {
 }
 
 func TestParseIndexApache(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "index-apache.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseIndex(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := parseIndexFile(t, "index-apache.html")
 	// Sort links, the parent and absolute links are not entries; "20M" is
 	// no exact size.
 	want := []FileInfo{

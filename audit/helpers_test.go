@@ -22,7 +22,11 @@ type fixtureTrust struct {
 	digest string
 }
 
-func loadFixtureTrust(t testing.TB) fixtureTrust {
+func loadFixtureTrust(t testing.TB) fixtureTrust { return newFixtureTrust(t, nil) }
+
+// newFixtureTrust loads the fixture trust, with edit applied to the policy
+// file's bytes.
+func newFixtureTrust(t testing.TB, edit func([]byte) []byte) fixtureTrust {
 	t.Helper()
 	dir := filepath.Join("..", "fixtures", "trust")
 	read := func(name string) []byte {
@@ -33,6 +37,9 @@ func loadFixtureTrust(t testing.TB) fixtureTrust {
 		return data
 	}
 	pj, kj, rj := read("policy.json"), read("keyring.asc"), read("trusted_root.json")
+	if edit != nil {
+		pj = edit(pj)
+	}
 	p, err := verify.ParsePolicy(pj)
 	if err != nil {
 		t.Fatal(err)
@@ -81,31 +88,7 @@ func copyMirror(t testing.TB) string {
 // policy file.
 func (ft fixtureTrust) withPolicy(t testing.TB, old, new string) fixtureTrust {
 	t.Helper()
-	dir := filepath.Join("..", "fixtures", "trust")
-	pj, err := os.ReadFile(filepath.Join(dir, "policy.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pj = bytes.ReplaceAll(pj, []byte(old), []byte(new))
-	p, err := verify.ParsePolicy(pj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kj, _ := os.ReadFile(filepath.Join(dir, "keyring.asc"))
-	rj, _ := os.ReadFile(filepath.Join(dir, "trusted_root.json"))
-	keys, err := verify.ReadKeyring(bytes.NewReader(kj))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm, err := verify.LoadTrustedRoot(rj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := verify.NewVerifier(p, keys, tm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixtureTrust{v: v, policy: p, digest: TrustDigest(pj, kj, rj)}
+	return newFixtureTrust(t, func(pj []byte) []byte { return bytes.ReplaceAll(pj, []byte(old), []byte(new)) })
 }
 
 // mustRunFull audits without a state.

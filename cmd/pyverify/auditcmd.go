@@ -183,6 +183,8 @@ func auditRunError(err error) error {
 	switch {
 	case errors.As(err, &se), errors.As(err, &de), errors.As(err, &ce):
 		return inputError(err)
+	case errors.Is(err, context.Canceled):
+		return ioError(errors.New("audit interrupted (a --state file keeps what was audited so far)"))
 	}
 	return ioError(err)
 }
