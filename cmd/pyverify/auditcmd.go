@@ -181,7 +181,9 @@ func auditRunError(err error) error {
 	var de *manifest.DataError
 	var ce *codedError
 	switch {
-	case errors.As(err, &se), errors.As(err, &de), errors.As(err, &ce):
+	case errors.As(err, &ce):
+		return err
+	case errors.As(err, &se), errors.As(err, &de):
 		return inputError(err)
 	case errors.Is(err, context.Canceled):
 		return ioError(errors.New("audit interrupted (a --state file keeps what was audited so far)"))
