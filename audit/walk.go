@@ -25,7 +25,7 @@ type releaseDir struct {
 func releaseDirs(ctx context.Context, opt Options, rep *Report) ([]releaseDir, error) {
 	top, err := opt.Source.ReadDir(ctx, "")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opt.Root, err)
+		return nil, err // it names the directory or URL
 	}
 	seen := map[string]bool{}
 	var dirs []releaseDir
