@@ -207,17 +207,18 @@ Flags:
     --jsonl          print one JSON line per artifact as it is decided; memory
                      stays flat however large the mirror
     --quiet          no summary table, progress or counts on standard error
-    --base-url URL   where --api reads python.org (default https://www.python.org)
+    --base-url URL   where --api reads python.org
+                     (default https://www.python.org)
     --retries N, --stall-timeout D, --allow-http-unsafe
                      as for 'pyverify verify', for a mirror given by URL
 
 ` + trustFlagsText + `
 Examples:
     Audit a local mirror nightly, re-reading only what changed:
-    $ pyverify audit /srv/mirror/python --state /var/lib/pyverify/audit.state --quiet
+    $ pyverify audit /srv/mirror/python --state /var/lib/pyverify/audit.state
 
     Compare a mirror with python.org's own listing:
-    $ pyverify audit https://mirror.example.org/python/ --api --json > audit.json
+    $ pyverify audit https://mirror.example.org/python/ --api --json >a.json
 
     Split the work over three CI jobs, then merge:
     $ pyverify audit /srv/mirror/python --shard 2/3 --json > shard-2.json
