@@ -313,7 +313,15 @@ func TestCorruptState(t *testing.T) {
 			if !errors.As(err, &se) || se.Path != path {
 				t.Fatalf("OpenState: %v, want a *StateError naming %s", err, path)
 			}
+			if data, _ := os.ReadFile(path); string(data) != content {
+				t.Errorf("the damaged state file was changed")
+			}
 		})
+	}
+	// No temporary file is left behind.
+	des, _ := os.ReadDir(dir)
+	if len(des) != 5 {
+		t.Errorf("%d files in the state directory, want the 5 damaged ones", len(des))
 	}
 }
 
