@@ -404,3 +404,38 @@ func TestExtraChecks(t *testing.T) {
 		t.Errorf("summary %+v, want one sbom problem", rep.Summary)
 	}
 }
+
+func TestCrashBeforeCommitKeepsPreviousState(t *testing.T) {
+	ft := loadFixtureTrust(t)
+	root := copyMirror(t)
+	state := filepath.Join(t.TempDir(), "state")
+	run := func(commit bool) Stats {
+		st, err := OpenState(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := ft.options(root)
+		opt.State = st
+		_, stats := mustRun(t, opt)
+		if commit {
+			if err := st.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return stats
+	}
+	run(true)
+	before, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipByte(t, filepath.Join(root, "3.6.15", "Python-3.6.15.tgz"))
+	run(false) // the process dies before committing
+	after, _ := os.ReadFile(state)
+	if string(after) != string(before) {
+		t.Fatal("an uncommitted run changed the state file")
+	}
+	if st := run(true); st.Hashed != 1 || st.Reused != 14 {
+		t.Errorf("after the crash: hashed %d, reused %d; want 1, 14", st.Hashed, st.Reused)
+	}
+}
