@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"io"
 	"net/url"
 	"slices"
@@ -77,7 +78,7 @@ func ParseIndex(data []byte) ([]FileInfo, error) {
 					break
 				}
 				if seen[fi.Name] {
-					return nil, fmt.Errorf("%w: %q listed twice", ErrIndex, escape(fi.Name))
+					return nil, fmt.Errorf("%w: %s listed twice", ErrIndex, safetext.Quote(fi.Name))
 				}
 				if len(out) == MaxIndexEntries {
 					return nil, fmt.Errorf("%w: more than %d entries", ErrIndex, MaxIndexEntries)
@@ -137,16 +138,6 @@ func plainName(s string) bool {
 	return true
 }
 
-// escape quotes untrusted text for an error message.
-func escape(s string) string {
-	q := strconv.Quote(s)
-	q = q[1 : len(q)-1]
-	if len(q) > 200 {
-		q = q[:200] + "…"
-	}
-	return q
-}
-
 // A Fetcher reads the small document at url (a directory listing, a
 // sidecar), failing if it is longer than limit bytes. It is how callers give
 // [HTTP] access to the network.
@@ -163,7 +154,7 @@ type Streamer func(ctx context.Context, url string, newSink func() (io.Writer, e
 func HTTP(base string, fetch Fetcher, stream Streamer) (Source, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("audit: %q is not an http(s) URL of a directory", escape(base))
+		return nil, fmt.Errorf("%s: not an http(s) URL of a directory", safetext.URL(base))
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"

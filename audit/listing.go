@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"net/url"
 	"slices"
 	"strings"
@@ -34,13 +35,13 @@ func Manifests(ms []*manifest.Manifest) (Listing, error) {
 	for _, m := range ms {
 		v, err := manifest.ParseVersion(m.Version)
 		if err != nil {
-			return nil, fmt.Errorf("manifest %s: %w", escape(m.Source), err)
+			return nil, fmt.Errorf("manifest %s: %w", safetext.Line(m.Source), err)
 		}
 		for _, a := range m.Artifacts {
 			dir := artifactDir(a, v)
 			key := dir + "/" + a.Name
 			if prev, dup := seen[key]; dup {
-				return nil, fmt.Errorf("%s is listed twice (by the manifests of %s and %s)", escape(key), escape(prev), escape(m.Version))
+				return nil, fmt.Errorf("%s is listed twice (by the manifests of %s and %s)", safetext.Line(key), safetext.Word(prev), safetext.Word(m.Version))
 			}
 			seen[key] = m.Version
 			l.byDir[dir] = append(l.byDir[dir], a)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"io"
 	"io/fs"
 	"os"
@@ -142,7 +143,7 @@ func (s *State) index() error {
 				return fail(line, err)
 			}
 			if _, dup := s.idx[rec.Path]; dup {
-				return fail(line, fmt.Errorf("%s recorded twice", escape(rec.Path)))
+				return fail(line, fmt.Errorf("%s recorded twice", safetext.Quote(rec.Path)))
 			}
 			s.idx[rec.Path] = &stateRef{off: off, n: n, line: line}
 		}
@@ -173,7 +174,7 @@ func decodeRecord(data []byte) (stateRecord, error) {
 		return rec, fmt.Errorf("malformed record: %v", err)
 	}
 	if !fs.ValidPath(rec.Path) || rec.Path == "." || rec.Path != rec.Entry.Path || rec.Size < 0 || rec.Trust == "" || rec.Context == "" {
-		return rec, fmt.Errorf("malformed record for %s", escape(rec.Path))
+		return rec, fmt.Errorf("malformed record for %s", safetext.Quote(rec.Path))
 	}
 	return rec, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"io/fs"
 	"slices"
 	"strings"
@@ -59,7 +60,7 @@ func releaseDirs(ctx context.Context, opt Options, rep *Report) ([]releaseDir, e
 			}
 			v, ok := isReleaseDir(d)
 			if !ok {
-				return nil, fmt.Errorf("listing: %q is not a release directory", escape(d))
+				return nil, fmt.Errorf("listing: %s is not a release directory", safetext.Quote(d))
 			}
 			seen[d] = true
 			dirs = append(dirs, releaseDir{name: d, version: v})
@@ -206,7 +207,7 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 	}
 	if readErr != nil {
 		out <- outcome{entry: Entry{Path: d.name + "/", Release: d.name, Problems: []Problem{{
-			Kind: Unreadable, Path: d.name + "/", Detail: "cannot list the directory: " + errText(readErr)}}}}
+			Kind: Unreadable, Path: d.name + "/", Detail: dirErrText(readErr)}}}}
 	}
 	for _, f := range g.orphans {
 		base, _ := sidecarBase(f.Name)
@@ -265,12 +266,21 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 	return nil
 }
 
-// errText is an error's text for a report: a path error's inner error only
-// (the report names the path).
+// errText words the failure to read a file for a report: "cannot read:
+// permission denied" (the report names the path).
 func errText(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
+		return "cannot read: " + pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// dirErrText words the failure to list a directory.
+func dirErrText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return "cannot list the directory: " + pe.Err.Error()
+	}
+	return "cannot list the directory: " + err.Error()
 }

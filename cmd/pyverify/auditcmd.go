@@ -114,7 +114,8 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	} else {
 		st, err := os.Stat(root)
 		if err != nil {
-			return ioError(err)
+			return ioError(withHint(&fileError{"read", root, err},
+				"ROOT is a local mirror directory (laid out like python.org's /ftp/python/), or its http(s) URL"))
 		}
 		if !st.IsDir() {
 			return inputError(fmt.Errorf("%s: not a directory", sanitize(root)))
@@ -139,7 +140,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if f.state != "" {
 		st, err := audit.OpenState(f.state)
 		if err != nil {
-			return inputError(err)
+			return inputError(withHint(err, "remove %s to start over: the next audit reads every file again", sanitize(f.state)))
 		}
 		defer st.Close()
 		opt.State = st
@@ -183,10 +184,14 @@ func auditRunError(err error) error {
 	switch {
 	case errors.As(err, &ce):
 		return err
-	case errors.As(err, &se), errors.As(err, &de):
+	case errors.As(err, &se):
+		return inputError(withHint(err, "remove the state file to start over: the next audit reads every file again"))
+	case errors.As(err, &de):
 		return inputError(err)
 	case errors.Is(err, context.Canceled):
 		return ioError(errors.New("audit interrupted (a --state file keeps what was audited so far)"))
+	case errors.Is(err, download.ErrNotFound):
+		return ioError(withHint(err, "a mirror given by URL must serve directory listings of python.org's /ftp/python/ layout"))
 	}
 	return ioError(err)
 }
@@ -222,7 +227,7 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 	for _, file := range files {
 		data, err := readCapped(file, maxAuditReport)
 		if err != nil {
-			return inputError(err)
+			return inputError(&fileError{"read", file, err})
 		}
 		var r audit.Report
 		dec := json.NewDecoder(bytes.NewReader(data))
@@ -237,7 +242,7 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 	}
 	merged, err := audit.Merge(reps...)
 	if err != nil {
-		return inputError(err)
+		return inputError(withHint(err, "merge the --json reports of every shard 1/N … N/N of one audit"))
 	}
 	return finishAudit(u, merged, nil, true, false)
 }
@@ -250,16 +255,17 @@ func readManifestDir(dir string) (audit.Listing, error) {
 	}
 	if len(names) == 0 {
 		if _, err := os.Stat(dir); err != nil {
-			return nil, inputError(fmt.Errorf("--manifests: %w", err))
+			return nil, inputError(&fileError{"read", dir, err})
 		}
-		return nil, inputError(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)))
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)),
+			"save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"))
 	}
 	slices.Sort(names)
 	var ms []*manifest.Manifest
 	for _, n := range names {
 		data, err := readCapped(n, manifest.MaxManifestSize)
 		if err != nil {
-			return nil, inputError(fmt.Errorf("--manifests: %w", err))
+			return nil, inputError(&fileError{"read", n, err})
 		}
 		m, err := manifest.ReadManifest(bytes.NewReader(data))
 		if err != nil {
