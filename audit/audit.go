@@ -62,7 +62,9 @@ type Options struct {
 	// out of the report unless KeepEntries is set.
 	OnEntry     func(Entry)
 	KeepEntries bool
-	// Progress, if set, is told how far the audit is.
+	// Progress, if set, is told how far the audit is. To know the total,
+	// Run first lists the release directories once (cheap locally; one
+	// more request per directory for a mirror given by URL).
 	Progress Progress
 }
 

@@ -227,7 +227,7 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 	for _, file := range files {
 		data, err := readCapped(file, maxAuditReport)
 		if err != nil {
-			return inputError(&fileError{"read", file, err})
+			return inputError(err) // a *fileError
 		}
 		var r audit.Report
 		dec := json.NewDecoder(bytes.NewReader(data))
@@ -265,7 +265,7 @@ func readManifestDir(dir string) (audit.Listing, error) {
 	for _, n := range names {
 		data, err := readCapped(n, manifest.MaxManifestSize)
 		if err != nil {
-			return nil, inputError(&fileError{"read", n, err})
+			return nil, inputError(err) // a *fileError
 		}
 		m, err := manifest.ReadManifest(bytes.NewReader(data))
 		if err != nil {
