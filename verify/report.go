@@ -37,6 +37,10 @@ const (
 	KindSHA256   Kind = "sha256"
 	KindOpenPGP  Kind = "openpgp"
 	KindSigstore Kind = "sigstore"
+	// KindCrossCheck compares the sources of the expected values (the
+	// release page and the JSON API); it appears when more than one was
+	// read, or when only one of them lists the artifact.
+	KindCrossCheck Kind = "crosscheck"
 	// KindPolicy is the lookup of the artifact in the trust policy; it
 	// appears in a report only when it failed (a policy gap).
 	KindPolicy Kind = "policy"
