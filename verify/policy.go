@@ -486,6 +486,14 @@ func (p *Policy) Series() []string {
 	return out
 }
 
+// HasSigstore reports whether the policy names a Sigstore identity for the
+// series ("3.12"): only then can a bundle count as a signature of its
+// releases.
+func (p *Policy) HasSigstore(series string) bool {
+	sp, ok := p.series[series]
+	return ok && sp.sigstore != nil
+}
+
 // Signers returns the policy's signers, sorted by ID.
 func (p *Policy) Signers() []Signer {
 	out := make([]Signer, 0, len(p.signers))

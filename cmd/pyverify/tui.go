@@ -262,9 +262,13 @@ func (p *progress) finish() {
 	}
 }
 
-// printPolicy writes the effective trust policy, one block per series.
+// printPolicy writes the effective trust policy, one block per series. The
+// two Sigstore rules are stated apart: whose bundle is accepted (for every
+// release of the series) and from which release a bundle is expected.
 func (u *ui) printPolicy(p *verify.Policy) {
 	fmt.Fprintln(u.stdout, "Who must have signed what, per release series. MD5 is never trust.")
+	fmt.Fprintln(u.stdout, "A Sigstore bundle by the series' identity is accepted for every release of the")
+	fmt.Fprintln(u.stdout, "series; \"expected from\" says only from which release a missing bundle counts.")
 	if !p.SigstoreRequireSCT() {
 		fmt.Fprintln(u.stdout, "Sigstore certificates need no signed certificate timestamp (this policy's choice).")
 	}
@@ -275,6 +279,9 @@ func (u *ui) printPolicy(p *verify.Policy) {
 			continue
 		}
 		fmt.Fprintf(u.stdout, "\n%s\n", s)
+		if !p.HasSigstore(s) {
+			fmt.Fprintln(u.stdout, "  sigstore  none: a bundle is reported as skipped, never counted as trust")
+		}
 		printed := false
 		for _, c := range manifest.Classes {
 			r, err := p.Lookup(v, c)
@@ -286,7 +293,7 @@ func (u *ui) printPolicy(p *verify.Policy) {
 				if r.SigstoreOnly {
 					only = "; Sigstore only, no OpenPGP (PEP 761)"
 				}
-				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), from %s%s\n",
+				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), accepted for every release, expected from %s%s\n",
 					sanitize(r.Sigstore.SigstoreIdentity), sanitize(r.Sigstore.SigstoreIssuer), r.SigstoreSince, only)
 			}
 			printed = true
