@@ -37,27 +37,23 @@ func listedSHA256(t Target) string {
 	return s
 }
 
-// digestSources words the three SHA-256 values of an artifact whose bundle
-// signs another digest than the file's: the bundle's, the file's and the
-// listed one.
-func digestSources(t Target, sha256 []byte) string {
-	var parts []string
+// digestMismatch words the failure of a bundle that signs another digest
+// than the file's, with the three values: the bundle's, the file's and,
+// when listed, the release data's (kept short enough for one report line).
+func digestMismatch(t Target, sha256 []byte) string {
+	parts := []string{}
 	if signed, ok := bundleSignedDigest(t.Bundle.Data); ok {
-		parts = append(parts, fmt.Sprintf("the bundle signs %x", signed))
+		parts = append(parts, fmt.Sprintf("bundle %x", signed))
 	}
-	parts = append(parts, fmt.Sprintf("the file's is %x", sha256))
+	parts = append(parts, fmt.Sprintf("file %x", sha256))
 	if isHexDigest(t.SHA256, 32) {
-		listed := strings.ToLower(strings.TrimSpace(t.SHA256))
-		from := "the release data lists"
-		if t.SHA256Source != "" {
-			from = "the " + t.SHA256Source + " lists"
-			if strings.Contains(t.SHA256Source, " and ") {
-				from = "the " + t.SHA256Source + " list"
-			}
+		from := t.SHA256Source
+		if from == "" {
+			from = "listed"
 		}
-		parts = append(parts, from+" "+listed)
+		parts = append(parts, from+" "+strings.ToLower(strings.TrimSpace(t.SHA256)))
 	}
-	return strings.Join(parts, ", ")
+	return "signed SHA-256 is not the file's: " + strings.Join(parts, ", ")
 }
 
 // bundleSignedDigest returns the SHA-256 digest a Sigstore bundle claims to

@@ -479,7 +479,7 @@ func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) sign
 		sg.Signer = signer
 		switch {
 		case errors.Is(err, errSigstoreDigestMismatch):
-			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")+": "+digestSources(t, sha256)
+			sg.Status, sg.Detail = StatusFail, digestMismatch(t, sha256)
 		case err != nil:
 			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
 		case req.SigstoreExpected:

@@ -306,14 +306,14 @@ func TestVerifierBundleForOtherFile(t *testing.T) {
 	}
 	other := sha256.Sum256([]byte("some other file"))
 	sum := sha256.Sum256(f.data)
-	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed digest does not match the file's SHA-256: the bundle signs %x, the file's is %x", sum, other); err.Error() != want {
+	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed SHA-256 is not the file's: bundle %x, file %x", sum, other); err.Error() != want {
 		t.Errorf("err = %q\nwant  %q", err, want)
 	}
 	// With a listed SHA-256 (the file's), the bundle is the odd one out:
 	// the page/API value, the file's and the bundle's are all named.
 	tg.SHA256, tg.SHA256Source = hex.EncodeToString(other[:]), "release page and JSON API"
 	_, err = v.VerifyReader(tg, strings.NewReader("some other file"))
-	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed digest does not match the file's SHA-256: the bundle signs %x, the file's is %x, the release page and JSON API list %x", sum, other, other); err == nil || err.Error() != want {
+	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed SHA-256 is not the file's: bundle %x, file %x, release page and JSON API %x", sum, other, other); err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
 }

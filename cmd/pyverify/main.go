@@ -92,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ue) && ue.cmd != "" {
 		u.hintf("run 'pyverify %s --help' for usage", ue.cmd)
 	}
+	var he *hintedError
+	if errors.As(err, &he) {
+		u.hintf("%s", he.hint)
+	}
 	return code
 }
 

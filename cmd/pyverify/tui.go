@@ -43,6 +43,12 @@ func (u *ui) hintf(format string, v ...any) {
 	fmt.Fprintf(u.stderr, "pyverify: hint: "+format+"\n", v...)
 }
 
+// warnf prints a warning: a fact that weakens what the run shows without
+// failing it. Warnings are printed even with --quiet.
+func (u *ui) warnf(format string, v ...any) {
+	fmt.Fprintf(u.stderr, "pyverify: warning: "+format+"\n", v...)
+}
+
 // infof prints progress information, unless --quiet.
 func (u *ui) infof(format string, v ...any) {
 	if u.quiet {
@@ -164,6 +170,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 			fmt.Fprintf(u.stdout, "    %s\n", l)
 		}
 	}
+	u.printSources(rep)
 	n := len(rep.Artifacts)
 	switch {
 	case n == 0:
@@ -172,6 +179,20 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		fmt.Fprintf(u.stdout, "%d of %d verified\n", n, n)
 	default:
 		fmt.Fprintf(u.stdout, "%d of %d verified, %d FAILED\n", n-failed, n, failed)
+	}
+}
+
+// printSources writes which release data was read, and its warnings.
+func (u *ui) printSources(rep *verify.Report) {
+	if len(rep.Sources) > 0 {
+		var names []string
+		for _, s := range rep.Sources {
+			names = append(names, s.Name)
+		}
+		fmt.Fprintf(u.stdout, "sources: %s\n", strings.Join(names, ", "))
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(u.stdout, "warning: %s\n", sanitize(w))
 	}
 }
 

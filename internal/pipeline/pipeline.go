@@ -47,6 +47,11 @@ type Options struct {
 	// Progress, if set, is called with the number of new bytes read, from
 	// the network or from the cache. It must be safe for concurrent use.
 	Progress func(int64)
+	// Describe, if set, adds to an artifact's target what the release
+	// data's sources say about it (see releasedata.Release.Describe): a
+	// disagreement between them fails the artifact. It must be safe for
+	// concurrent use.
+	Describe func(manifest.Artifact, *verify.Target)
 }
 
 // A Result is the outcome for one artifact.
@@ -94,6 +99,9 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	target := verify.Target{
 		Name: a.Name, Version: opt.Version, Class: a.Class,
 		Size: a.Size, MD5: a.MD5, SHA256: a.SHA256,
+	}
+	if opt.Describe != nil {
+		opt.Describe(a, &target)
 	}
 	var err error
 	if target.Signature, err = sidecar(ctx, opt.Client, a.GPGURL); err != nil {
