@@ -10,10 +10,11 @@ import (
 // expected values: the release page, the JSON API and the digest a
 // Sigstore bundle signs.
 
-// crossCheck is the report's "crosscheck" check: whether the release data's
-// sources agree about the artifact. It is absent (ok false) when the values
-// came from one source only and none disagrees.
-func crossCheck(t Target) (CheckResult, bool) {
+// CrossCheckResult is the report's "crosscheck" check for t: whether the
+// release data's sources agree about the artifact (Target.Sources,
+// Target.Disagreements). ok is false when the values came from one source
+// only and none disagrees: the report then has no such check.
+func CrossCheckResult(t Target) (CheckResult, bool) {
 	c := CheckResult{Kind: KindCrossCheck}
 	switch {
 	case len(t.Disagreements) > 0:

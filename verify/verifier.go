@@ -289,7 +289,7 @@ func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error)
 func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests, sha256 []byte, pgp *CheckResult, warnings []string) (ArtifactReport, error) {
 	rep := ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class), Warnings: warnings}
 	rep.Checks = append(rep.Checks, digestChecks(t, d, sha256)...)
-	if c, ok := crossCheck(t); ok {
+	if c, ok := CrossCheckResult(t); ok {
 		rep.Checks = append(rep.Checks, c)
 	}
 	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {

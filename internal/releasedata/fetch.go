@@ -63,7 +63,7 @@ func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*man
 		}
 		return nil, verify.ReportSource{}, "", err1
 	}
-	note := fmt.Sprintf("JSON API v2: %v; read v1 instead", err)
+	note := fmt.Sprintf("JSON API v2: %s; read v1 instead", cause(err))
 	return m1, verify.ReportSource{Name: SourceAPIv1, URL: m1.Source}, note, nil
 }
 
@@ -82,7 +82,24 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("JSON API unreachable (v2: %v; v1: %v)", e.V2, e.V1)
+	return fmt.Sprintf("JSON API unreachable (v2: %s; v1: %s)", cause(e.V2), cause(e.V1))
+}
+
+// cause words why a document could not be read, briefly: the HTTP status,
+// or the network error (the URLs are in the report's sources).
+func cause(err error) string {
+	var he *download.HTTPError
+	if errors.As(err, &he) {
+		s := "HTTP " + he.Status
+		if he.Attempts > 1 {
+			s += fmt.Sprintf(" after %d attempts", he.Attempts)
+		}
+		return s
+	}
+	if errors.Is(err, manifest.ErrNotInAPI) {
+		return "does not list the release"
+	}
+	return err.Error()
 }
 
 // Unwrap returns both causes.
