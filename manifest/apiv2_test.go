@@ -7,13 +7,14 @@ import (
 	"testing"
 )
 
-// v2Site is the v2 API of one release, 3.14.0a2 as release 1000.
+// v2Site is the v2 API of one release, 3.14.0a2 as release 1 (as its saved
+// release files say).
 func v2Site(t testing.TB) map[string][]byte {
 	const base = "https://www.python.org"
 	return map[string][]byte{
 		base + "/api/v2/downloads/release/?slug=python-3140a2": []byte(`[{"name": "Python 3.14.0a2", "slug": "python-3140a2",
-			"resource_uri": "https://www.python.org/api/v2/downloads/release/1000/"}]`),
-		base + "/api/v2/downloads/release_file/?release=1000": readFile(t, api3140a2),
+			"resource_uri": "https://www.python.org/api/v2/downloads/release/1/"}]`),
+		base + "/api/v2/downloads/release_file/?release=1": readFile(t, api3140a2),
 	}
 }
 
@@ -28,7 +29,7 @@ func TestFetchAPIv2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 2 || m.Source != "https://www.python.org/api/v2/downloads/release_file/?release=1000" {
+	if calls != 2 || m.Source != "https://www.python.org/api/v2/downloads/release_file/?release=1" {
 		t.Errorf("calls = %d, Source = %q", calls, m.Source)
 	}
 	if len(m.Artifacts) != len(want.Artifacts) {
@@ -53,14 +54,14 @@ func TestFetchAPIv2Bad(t *testing.T) {
 		{"not a list", `{"slug": "python-3140a2"}`, "json: not a JSON list of releases"},
 		{"bad resource", `[{"slug": "python-3140a2", "resource_uri": "https://www.python.org/api/v2/downloads/os/1/"}]`, "resource_uri: "},
 		{"non-numeric id", `[{"slug": "python-3140a2", "resource_uri": "https://www.python.org/api/v2/downloads/release/1000;x/"}]`, "resource_uri: "},
-		{"files of another release", `[{"slug": "python-3140a2", "resource_uri": "https://www.python.org/api/v2/downloads/release/1000/"}]`, ""},
+		{"files of another release", `[{"slug": "python-3140a2", "resource_uri": "https://www.python.org/api/v2/downloads/release/1/"}]`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			site := v2Site(t)
 			site[rel] = []byte(tt.release)
 			if tt.name == "files of another release" {
-				site["https://www.python.org/api/v2/downloads/release_file/?release=1000"] = []byte(strings.ReplaceAll(string(site["https://www.python.org/api/v2/downloads/release_file/?release=1000"]), "/release/", "/release/9"))
+				site["https://www.python.org/api/v2/downloads/release_file/?release=1"] = []byte(strings.ReplaceAll(string(site["https://www.python.org/api/v2/downloads/release_file/?release=1"]), "/release/", "/release/9"))
 				tt.want = "release: "
 			}
 			var calls int
