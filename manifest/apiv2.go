@@ -31,7 +31,8 @@ type apiV2Release struct {
 // does (relative URLs are resolved against baseURL). Every file must
 // belong to that release.
 //
-// Errors from fetch are returned wrapped; a release the API does not list
+// Errors from fetch are returned wrapped, after "Python VERSION: JSON API: "
+// (the fetcher names the URL); a release the API does not list
 // gives an error wrapping [ErrNotInAPI]; bad data gives a [*DataError].
 func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*Manifest, error) {
 	if v.IsZero() {
@@ -49,7 +50,7 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 	relURL := apiURL("/api/v2/downloads/release/", "slug="+url.QueryEscape(v.Slug()))
 	data, err := fetch(ctx, relURL)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", quoteIfNeeded(relURL), err)
+		return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
 	}
 	id, resource, err := parseV2Release(data, relURL, v)
 	if err != nil {
@@ -57,7 +58,7 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 	}
 	filesURL := apiURL("/api/v2/downloads/release_file/", "release="+id)
 	if data, err = fetch(ctx, filesURL); err != nil {
-		return nil, fmt.Errorf("%s: %w", quoteIfNeeded(filesURL), err)
+		return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
 	}
 	src := apiSource(filesURL)
 	if len(data) > MaxAPISize {

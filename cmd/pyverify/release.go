@@ -10,6 +10,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/releasedata"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -36,7 +37,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	base, err := url.Parse(strings.TrimSuffix(n.baseURL, "/"))
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") ||
 		base.User != nil || base.RawQuery != "" || base.Fragment != "" {
-		return nil, nil, usagef(cmd, "--base-url %q: want an http(s) URL such as %s", sanitize(n.baseURL), defaultBaseURL)
+		return nil, nil, usagef(cmd, "--base-url %s: want an http(s) URL such as %s", safetext.Quote(n.baseURL), defaultBaseURL)
 	}
 	if n.retries < 0 || n.retries > 20 {
 		return nil, nil, usagef(cmd, "--retries: want a number from 0 to 20")
@@ -58,7 +59,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		c.Mirror = base
 	}
 	if _, err := c.Resolve(base.String() + "/"); err != nil {
-		return nil, nil, usagef(cmd, "--base-url: %v", err)
+		return nil, nil, withHint(usagef(cmd, "--base-url: %v", err), "use https, or --allow-http-unsafe for a mirror you trust on plain http")
 	}
 	return c, base, nil
 }
@@ -93,21 +94,12 @@ func releaseError(err error, mode releasedata.Mode) error {
 	var ue *releasedata.UnreachableError
 	switch {
 	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
-		return inputError(err)
+		return inputError(withHint(err, "check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
 	case errors.As(err, &de) && mode == releasedata.Both:
-		return &hintedError{err: err, hint: "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone"}
+		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
 	}
 	return err
 }
-
-// A hintedError is an error with a hint for the user, printed after it.
-type hintedError struct {
-	err  error
-	hint string
-}
-
-func (e *hintedError) Error() string { return e.err.Error() }
-func (e *hintedError) Unwrap() error { return e.err }
 
 // loadRelease reads a release's manifest from its page, its API, or both;
 // with both, any disagreement is an error (pyverify manifest --cross-check).

@@ -36,7 +36,7 @@ func FetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*ma
 		return nil, fmt.Errorf("Python %s: no release page: %w", v, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("release page: %w", err)
+		return nil, err
 	}
 	return manifest.ParsePage(bytes.NewReader(data), u, v)
 }
@@ -81,7 +81,12 @@ type UnreachableError struct {
 	V2, V1 error
 }
 
-func (e *UnreachableError) Error() string {
+// Error is the error of v1, the last version tried.
+func (e *UnreachableError) Error() string { return e.V1.Error() }
+
+// Summary words both failures briefly, for a warning:
+// "JSON API unreachable (v2: HTTP 404 Not Found; v1: HTTP 503 …)".
+func (e *UnreachableError) Summary() string {
 	return fmt.Sprintf("JSON API unreachable (v2: %s; v1: %s)", cause(e.V2), cause(e.V1))
 }
 

@@ -20,7 +20,6 @@ package releasedata
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/manifest"
@@ -71,10 +70,11 @@ func Load(ctx context.Context, c *download.Client, v manifest.Version, mode Mode
 		r.Sources = append(r.Sources, verify.ReportSource{Name: SourcePage, URL: PageURL(v)})
 	}
 	if mode != PageOnly {
+		var unreachable *UnreachableError
 		m, src, note, err := FetchAPI(ctx, c, v)
 		switch {
-		case err != nil && mode == Both && isUnreachable(err):
-			r.Warnings = append(r.Warnings, fmt.Sprintf("%v: verified against the release page only, without a cross-check", err))
+		case err != nil && mode == Both && errors.As(err, &unreachable):
+			r.Warnings = append(r.Warnings, unreachable.Summary()+": verified against the release page only, without a cross-check")
 		case err != nil:
 			return nil, err
 		default:
@@ -89,11 +89,6 @@ func Load(ctx context.Context, c *download.Client, v manifest.Version, mode Mode
 		return nil, err
 	}
 	return r, nil
-}
-
-func isUnreachable(err error) bool {
-	var ue *UnreachableError
-	return errors.As(err, &ue)
 }
 
 // combine sets the manifest from the sources read and records, per
