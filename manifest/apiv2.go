@@ -38,9 +38,9 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 	if v.IsZero() {
 		return nil, errors.New("manifest: FetchAPIv2 needs a version")
 	}
-	base, err := url.Parse(baseURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("manifest: API base URL %s is not an http(s) URL with a host", quote(baseURL))
+	base, err := apiBase(baseURL)
+	if err != nil {
+		return nil, err
 	}
 	apiURL := func(path, query string) string {
 		u := url.URL{Scheme: base.Scheme, Host: base.Host,
@@ -61,15 +61,9 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 		return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
 	}
 	src := apiSource(filesURL)
-	if len(data) > MaxAPISize {
-		return nil, &DataError{Source: src, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxAPISize)}
-	}
-	if t := firstToken(data); t != '[' {
-		return nil, &DataError{Source: src, Field: "json", Err: errors.New("not a JSON list of release files")}
-	}
 	var files []apiFile
-	if err := json.Unmarshal(data, &files); err != nil {
-		return nil, &DataError{Source: src, Field: "json", Err: jsonError(err)}
+	if err := decodeList(data, src, "release files", &files); err != nil {
+		return nil, err
 	}
 	if len(files) > 0 && !sameAPIResource(files[0].Release, resource, base) {
 		return nil, &DataError{Source: src, Row: rowName("object", 1, ""), Field: "release",
@@ -82,15 +76,9 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 // returns the release's id and resource URI.
 func parseV2Release(data []byte, source string, v Version) (id, resource string, err error) {
 	src := apiSource(source)
-	if len(data) > MaxAPISize {
-		return "", "", &DataError{Source: src, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxAPISize)}
-	}
-	if t := firstToken(data); t != '[' {
-		return "", "", &DataError{Source: src, Field: "json", Err: errors.New("not a JSON list of releases")}
-	}
 	var rels []apiV2Release
-	if err := json.Unmarshal(data, &rels); err != nil {
-		return "", "", &DataError{Source: src, Field: "json", Err: jsonError(err)}
+	if err := decodeList(data, src, "releases", &rels); err != nil {
+		return "", "", err
 	}
 	var match []apiV2Release
 	for _, r := range rels {
@@ -127,4 +115,29 @@ func sameAPIResource(a, b string, base *url.URL) bool {
 		return false
 	}
 	return strings.TrimSuffix(base.ResolveReference(ua).Path, "/") == strings.TrimSuffix(base.ResolveReference(ub).Path, "/")
+}
+
+// apiBase parses the base URL of an API: http(s) with a host.
+func apiBase(baseURL string) (*url.URL, error) {
+	base, err := url.Parse(baseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("manifest: API base URL %s is not an http(s) URL with a host", quote(baseURL))
+	}
+	return base, nil
+}
+
+// decodeList decodes a JSON list of what (such as "release files") from an
+// API answer named src, into out. Bad data gives a [*DataError]; data
+// larger than [MaxAPISize] one wrapping [ErrTooLarge].
+func decodeList(data []byte, src, what string, out any) error {
+	if len(data) > MaxAPISize {
+		return &DataError{Source: src, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxAPISize)}
+	}
+	if t := firstToken(data); t != '[' {
+		return &DataError{Source: src, Field: "json", Err: errors.New("not a JSON list of " + what)}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &DataError{Source: src, Field: "json", Err: jsonError(err)}
+	}
+	return nil
 }
