@@ -14,14 +14,15 @@ import (
 // digests of the artifacts that verified, in a pin format.
 func cmdPins(ctx context.Context, u *ui, args []string) error {
 	const cmd = "pins"
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	var r releaseRun
 	var format string
-	r.register(fs, u)
-	fs.StringVar(&format, "format", string(pins.FormatSHA256SUMS), "")
-	pos, err := parseFlags(cmd, fs, args)
+	vf, err := parseVerifyFlags(cmd, u, args, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", string(pins.FormatSHA256SUMS), "")
+	})
 	if err != nil {
 		return err
+	}
+	if vf.asJSON {
+		return usagef(cmd, "--json: pins prints pins, not a report; for JSON pins, give --format json")
 	}
 	f, ok := pins.ParseFormat(format)
 	if !ok {
@@ -31,7 +32,7 @@ func cmdPins(ctx context.Context, u *ui, args []string) error {
 		}
 		return usagef(cmd, "--format %q: want one of %s", sanitize(format), strings.Join(names, ", "))
 	}
-	results, err := r.run(ctx, u, cmd, pos)
+	_, results, err := verifyRelease(ctx, u, cmd, vf)
 	if err != nil {
 		return err
 	}

@@ -5,150 +5,200 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
 
+// verifyFlags are the flags of 'pyverify verify', checked.
+type verifyFlags struct {
+	trust       trustFlags
+	net         netFlags
+	version     manifest.Version
+	classes     []manifest.Class
+	files       listFlag
+	dest, cache string
+	jobs        int
+	sources     releasedata.Mode
+	asJSON      bool
+	// SBOMs and signatures kept (pipeline.Options).
+	sbom, keepSigs bool
+	sbomDest       string
+}
+
 func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	const cmd = "verify"
+	f, err := parseVerifyFlags(cmd, u, args, nil)
+	if err != nil {
+		return err
+	}
+	rel, results, err := verifyRelease(ctx, u, cmd, f)
+	if err != nil {
+		return err
+	}
+	return finishVerify(u, rel, results, f.asJSON)
+}
+
+// verifyRelease runs the steps of 'pyverify verify' (and 'pyverify pins'):
+// it reads the release data, then downloads and verifies the selected
+// artifacts. An error means nothing was verified.
+func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*releasedata.Release, []pipeline.Result, error) {
+	v, err := f.trust.verifier(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, base, err := f.net.client(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.prepareDirs(cmd); err != nil {
+		return nil, nil, err
+	}
+	rel, err := readRelease(ctx, u, client, base, f.version, f.sources)
+	if err != nil {
+		return nil, nil, err
+	}
+	arts, err := selectArtifacts(cmd, rel.Manifest, f.classes, f.files)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := onBaseHost(client, base, rel.Manifest, arts); err != nil {
+		return nil, nil, err
+	}
+	results := runPipeline(ctx, u, arts, rel, pipeline.Options{
+		Client: client, Verifier: v, Version: f.version,
+		CacheDir: f.cache, Dest: f.dest, Jobs: f.jobs,
+		SBOM: f.sbom, SBOMDest: f.sbomDest, KeepSignatures: f.keepSigs,
+	})
+	if ctx.Err() != nil {
+		return nil, nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
+	}
+	return rel, results, nil
+}
+
+// parseVerifyFlags parses and checks the command line of 'pyverify verify';
+// more, if set, registers the flags of a command built on it ('pins').
+func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)) (*verifyFlags, error) {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	var r releaseRun
-	var asJSON bool
-	r.register(fs, u)
-	fs.BoolVar(&asJSON, "json", false, "")
+	var (
+		f                 verifyFlags
+		classes           listFlag
+		apiOnly, pageOnly bool
+	)
+	f.trust.register(fs)
+	f.net.register(fs)
+	fs.Var(&classes, "os", "")
+	fs.Var(&f.files, "file", "")
+	fs.StringVar(&f.dest, "dest", ".", "")
+	fs.StringVar(&f.cache, "cache", "", "")
+	fs.IntVar(&f.jobs, "jobs", 2, "")
+	fs.BoolVar(&apiOnly, "api", false, "")
+	fs.BoolVar(&pageOnly, "page-only", false, "")
+	fs.BoolVar(&f.asJSON, "json", false, "")
+	fs.BoolVar(&u.quiet, "quiet", false, "")
+	fs.BoolVar(&f.sbom, "sbom", false, "")
+	fs.StringVar(&f.sbomDest, "sbom-dest", "", "")
+	fs.BoolVar(&f.keepSigs, "keep-signatures", false, "")
+	if more != nil {
+		more(fs)
+	}
 	pos, err := parseFlags(cmd, fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	results, err := r.run(ctx, u, cmd, pos)
-	if err != nil {
-		return err
-	}
-	reports, errs, cached := outcomes(results)
-	return finishReport(u, reports, errs, cached, asJSON)
-}
-
-// releaseRun is a download-and-verify run of one release: the flags and
-// steps 'verify' and 'pins' share.
-type releaseRun struct {
-	trust          trustFlags
-	nf             netFlags
-	classes, files listFlag
-	dest, cache    string
-	jobs           int
-	useAPI         bool
-	sbom           bool
-	sbomDest       string
-	keepSigs       bool
-}
-
-func (r *releaseRun) register(fs *flag.FlagSet, u *ui) {
-	r.trust.register(fs)
-	r.nf.register(fs)
-	fs.Var(&r.classes, "os", "")
-	fs.Var(&r.files, "file", "")
-	fs.StringVar(&r.dest, "dest", ".", "")
-	fs.StringVar(&r.cache, "cache", "", "")
-	fs.IntVar(&r.jobs, "jobs", 2, "")
-	fs.BoolVar(&r.useAPI, "api", false, "")
-	fs.BoolVar(&r.sbom, "sbom", false, "")
-	fs.StringVar(&r.sbomDest, "sbom-dest", "", "")
-	fs.BoolVar(&r.keepSigs, "keep-signatures", false, "")
-	fs.BoolVar(&u.quiet, "quiet", false, "")
-}
-
-// run downloads and verifies the release named by pos (one VERSION) and
-// returns one result per selected artifact. An error means nothing was
-// verified (bad flags, release data, or an interrupted run).
-func (r *releaseRun) run(ctx context.Context, u *ui, cmd string, pos []string) ([]pipeline.Result, error) {
 	if len(pos) != 1 {
 		return nil, usagef(cmd, "want one VERSION, such as 3.13.1")
 	}
-	version, err := manifest.ParseVersion(pos[0])
-	if err != nil {
+	if f.version, err = manifest.ParseVersion(pos[0]); err != nil {
 		return nil, usagef(cmd, "%v", err)
 	}
-	if r.jobs < 1 || r.jobs > 16 {
+	if f.jobs < 1 || f.jobs > 16 {
 		return nil, usagef(cmd, "--jobs: want a number from 1 to 16")
 	}
-	var wantClasses []manifest.Class
-	for _, c := range r.classes {
+	switch {
+	case apiOnly && pageOnly:
+		return nil, usagef(cmd, "--api and --page-only exclude each other (without either, both are read and cross-checked)")
+	case apiOnly:
+		f.sources = releasedata.APIOnly
+	case pageOnly:
+		f.sources = releasedata.PageOnly
+	}
+	for _, c := range classes {
 		mc, ok := manifest.ParseClass(strings.ToLower(c))
 		if !ok {
 			return nil, usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
 		}
-		wantClasses = append(wantClasses, mc)
+		f.classes = append(f.classes, mc)
 	}
-	v, err := r.trust.verifier(cmd)
-	if err != nil {
-		return nil, err
-	}
-	client, base, err := r.nf.client(cmd)
-	if err != nil {
-		return nil, err
-	}
-	cache := r.cache
-	if cache == "" {
+	return &f, nil
+}
+
+// prepareDirs picks the default cache and checks that --dest and the cache
+// are writable.
+func (f *verifyFlags) prepareDirs(cmd string) error {
+	if f.cache == "" {
 		dir, err := os.UserCacheDir()
 		if err != nil {
-			return nil, usagef(cmd, "no user cache directory (%v): give --cache DIR", err)
+			return usagef(cmd, "no user cache directory (%v): give --cache DIR", err)
 		}
-		cache = filepath.Join(dir, "pyverify")
+		f.cache = filepath.Join(dir, "pyverify")
 	}
-	if err := writableDir(r.dest); err != nil {
-		return nil, ioError(fmt.Errorf("--dest: %w", err))
+	if err := writableDir(f.dest); err != nil {
+		return ioError(fmt.Errorf("--dest: %w", err))
 	}
-	if err := writableDir(cache); err != nil {
-		return nil, ioError(fmt.Errorf("--cache: %w", err))
+	if err := writableDir(f.cache); err != nil {
+		return ioError(fmt.Errorf("--cache: %w", err))
 	}
-	if r.sbomDest != "" {
-		r.sbom = true // --sbom-dest implies --sbom
-		if err := writableDir(r.sbomDest); err != nil {
-			return nil, ioError(fmt.Errorf("--sbom-dest: %w", err))
+	if f.sbomDest != "" {
+		f.sbom = true // --sbom-dest implies --sbom
+		if err := writableDir(f.sbomDest); err != nil {
+			return ioError(fmt.Errorf("--sbom-dest: %w", err))
 		}
 	}
+	return nil
+}
 
-	u.infof("reading the file table of %s from %s", version, base)
-	m, err := loadRelease(ctx, client, version, !r.useAPI, r.useAPI)
-	if err != nil {
-		return nil, err
-	}
-	arts, err := selectArtifacts(cmd, m, wantClasses, r.files)
-	if err != nil {
-		return nil, err
-	}
-	// Every download must come from the base URL's host: release data
-	// cannot send pyverify elsewhere. (The manifest already holds every
-	// sidecar to its artifact's host.)
+// onBaseHost checks that every download comes from the base URL's host:
+// release data cannot send pyverify elsewhere. (The manifest already holds
+// every sidecar to its artifact's host.)
+func onBaseHost(client *download.Client, base *url.URL, m *manifest.Manifest, arts []manifest.Artifact) error {
 	for _, a := range arts {
-		res, err := client.Resolve(a.URL)
+		r, err := client.Resolve(a.URL)
 		if err != nil {
-			return nil, &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
+			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url", Err: err}
 		}
-		if res.Host != base.Host {
-			return nil, &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
-				Err: fmt.Errorf("%s is not on %s", sanitize(res.Host), base.Host)}
+		if r.Host != base.Host {
+			return &manifest.DataError{Source: m.Source, Row: a.Name, Field: "url",
+				Err: fmt.Errorf("%s is not on %s", sanitize(r.Host), base.Host)}
 		}
 	}
+	return nil
+}
 
+// runPipeline downloads and verifies arts with a progress bar, each target
+// described by the release data's sources.
+func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *releasedata.Release, opt pipeline.Options) []pipeline.Result {
 	bar := newProgress(u, arts)
-	results := pipeline.Run(ctx, arts, pipeline.Options{
-		Client: client, Verifier: v, Version: version,
-		CacheDir: cache, Dest: r.dest, Jobs: r.jobs, Progress: bar.add,
-		SBOM: r.sbom, SBOMDest: r.sbomDest, KeepSignatures: r.keepSigs,
-	})
+	opt.Progress, opt.Describe = bar.add, rel.Describe
+	results := pipeline.Run(ctx, arts, opt)
 	bar.finish()
-	if ctx.Err() != nil {
-		return nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
-	}
-	return results, nil
+	return results
+}
+
+// finishVerify turns the pipeline's results into the report.
+func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, asJSON bool) error {
+	reports, errs, cached := outcomes(results)
+	rep := &verify.Report{Sources: rel.Sources, Warnings: rel.Warnings, Artifacts: reports}
+	return finishRunReport(u, rep, errs, cached, asJSON)
 }
 
 // outcomes splits pipeline results into reports and errors; a failure to
