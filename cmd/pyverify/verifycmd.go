@@ -42,6 +42,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
+	u.policy = f.trust.loaded
 	client, base, err := f.net.client(cmd)
 	if err != nil {
 		return err
