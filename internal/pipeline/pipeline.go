@@ -138,26 +138,32 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	var check *verify.Check
 	newSink := func() (io.Writer, error) {
 		if check != nil {
-			check.Finish() // release the abandoned attempt
+			check.Abort(errors.New("the transfer started over")) // release the abandoned attempt
 		}
 		c, err := opt.Verifier.Start(target)
 		check = c
 		return c, err
 	}
 	if _, err := opt.Client.Download(ctx, a.URL, part, sizeLimit(a), newSink, opt.Progress); err != nil {
+		// The bytes did not all arrive: nothing computed from those that
+		// did is a verdict.
+		if check == nil {
+			// It failed before any byte came.
+			check, _ = opt.Verifier.Start(target)
+		}
 		if check != nil {
-			rep, _ := check.Finish()
-			res.Report = rep
+			res.Report = check.Abort(err)
 		}
 		if errors.Is(err, download.ErrTooLarge) {
 			// The server sent more than the release data declares: the
 			// file fails on its size, whatever its first bytes hash to.
 			os.Remove(part)
-			res.Report.OK = false
-			res.Report.Checks = []verify.CheckResult{{
-				Kind: verify.KindSize, Status: verify.StatusFail, Required: true,
+			res.Report.Error = ""
+			tooLarge := verify.CheckResult{
+				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
 				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
-			}}
+			}
+			res.Report.Checks = append([]verify.CheckResult{tooLarge}, res.Report.Checks[1:]...)
 		}
 		return fail(err)
 	}
