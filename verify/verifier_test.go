@@ -582,7 +582,11 @@ func TestReasons(t *testing.T) {
 		{name: "other bytes", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.Size, t.MD5, t.SHA256 = 0, "", "" },
 			data: []byte("some other file"), kind: KindSigstore, reason: ReasonDigestMismatch},
 		{name: "alien bundle", v: v, edit: func(t *Target) { t.Bundle.Data = f.alien }, kind: KindSigstore, reason: ReasonBadSignature},
-		{name: "other key", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.10.6"); t.Name = "Python-3.10.6.tgz"; t.Signature.Data = f.other },
+		{name: "other key", v: v, edit: func(t *Target) {
+			t.Version = manifest.MustParseVersion("3.10.6")
+			t.Name = "Python-3.10.6.tgz"
+			t.Signature.Data = f.other
+		},
 			kind: KindOpenPGP, reason: ReasonBadSignature},
 		{name: "no asc", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.10.6"); t.Name = "Python-3.10.6.tgz" },
 			kind: KindOpenPGP, reason: ReasonSignatureAbsent},
