@@ -200,7 +200,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	}
 	e.Checks, e.Warnings = rep.Checks, rep.Warnings
 
-	problems := classify(j.path, t, opt.Policy, rep)
+	problems := classify(j.path, rep)
 	if slices.ContainsFunc(pre, func(p Problem) bool { return p.Kind == MissingSignature }) {
 		// The listing already names the absent signature.
 		problems = slices.DeleteFunc(problems, func(p Problem) bool { return p.Kind == Unsigned })

@@ -86,10 +86,6 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 		return usagef(cmd, "--full goes with --state")
 	}
 
-	policy, err := f.trust.loadPolicy()
-	if err != nil {
-		return err
-	}
 	v, err := f.trust.verifier(cmd)
 	if err != nil {
 		return err
@@ -105,7 +101,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	}
-	opt := audit.Options{Root: root, Verifier: v, Policy: policy, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
+	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
 	if isURL {
 		fetch := func(ctx context.Context, u string, limit int64) ([]byte, error) { return client.Fetch(ctx, u, limit) }
 		if opt.Source, err = audit.HTTP(root, fetch, mirrorStreamer(client)); err != nil {
