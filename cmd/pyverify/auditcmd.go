@@ -135,6 +135,10 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	}
 	if f.state != "" {
 		st, err := audit.OpenState(f.state)
+		if errors.Is(err, audit.ErrStateInUse) {
+			// Not bad input: it will be free once the other run ends.
+			return ioError(withHint(err, "wait for the other audit to finish, or give this one its own --state file"))
+		}
 		if err != nil {
 			return inputError(withHint(err, "remove %s to start over: the next audit reads every file again", sanitize(f.state)))
 		}
