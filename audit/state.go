@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/pyverify/pyverify/internal/safetext"
 )
@@ -106,8 +107,17 @@ type stateRef struct {
 // beside the state file are removed.
 func OpenState(path string) (*State, error) {
 	s := &State{path: path, idx: map[string]*stateRef{}, complete: map[string]bool{}}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &StateError{Path: path, Err: syscall.EISDIR}
+	} else if err == nil && !st.Mode().IsRegular() {
+		return nil, &StateError{Path: path, Err: errors.New("not a regular file")}
+	}
 	lock, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot create its lock file %s: %w", pe.Path, pe.Err)
+		}
 		return nil, &StateError{Path: path, Err: err}
 	}
 	if err := lockFile(lock); err != nil {

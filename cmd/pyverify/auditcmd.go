@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/pyverify/pyverify/audit"
 	"github.com/pyverify/pyverify/internal/download"
@@ -139,6 +141,9 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			// Not bad input: it will be free once the other run ends.
 			return ioError(withHint(err, "wait for the other audit to finish, or give this one its own --state file"))
 		}
+		if err != nil && isFSProblem(err) {
+			return inputError(withHint(err, "--state wants a file in a directory you can write to"))
+		}
 		if err != nil {
 			return inputError(withHint(err, "remove %s to start over: the next audit reads every file again", sanitize(f.state)))
 		}
@@ -172,6 +177,13 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 		return ioError(lineErr)
 	}
 	return finishAudit(u, rep, &stats, f.asJSON, f.jsonl)
+}
+
+// isFSProblem reports whether err says a path cannot be used (absent, not
+// allowed, a directory) rather than that a file's content is wrong.
+func isFSProblem(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) ||
+		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EROFS)
 }
 
 // auditRunError gives an audit that could not finish its exit code: a
