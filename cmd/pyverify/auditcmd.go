@@ -261,16 +261,23 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 
 // readManifestDir reads every saved manifest (*.json) in dir.
 func readManifestDir(dir string) (audit.Listing, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	const hint = "save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: not a directory", sanitize(dir)), hint))
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, inputError(err)
+		return nil, inputError(&fileError{"read", dir, err})
+	}
+	var names []string
+	for _, e := range entries {
+		// DIR/*.json, without reading DIR as a pattern.
+		if strings.HasSuffix(e.Name(), ".json") && !e.IsDir() {
+			names = append(names, filepath.Join(dir, e.Name()))
+		}
 	}
 	if len(names) == 0 {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, inputError(&fileError{"read", dir, err})
-		}
-		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)),
-			"save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"))
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)), hint))
 	}
 	slices.Sort(names)
 	var ms []*manifest.Manifest
