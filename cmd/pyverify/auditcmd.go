@@ -222,8 +222,7 @@ func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl boo
 	if rep.OK {
 		return nil
 	}
-	n := rep.Summary.ProblemCount()
-	return &reportedError{code: exitFailed, msg: fmt.Sprintf("%d problems found", n)}
+	return &reportedError{code: exitFailed, msg: countOf(rep.Summary.ProblemCount(), "problem") + " found"}
 }
 
 // auditMerge merges shard reports into one whole-mirror report.
