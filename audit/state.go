@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/safetext"
 )
 
@@ -112,16 +113,14 @@ func OpenState(path string) (*State, error) {
 	} else if err == nil && !st.Mode().IsRegular() {
 		return nil, &StateError{Path: path, Err: errors.New("not a regular file")}
 	}
-	lock, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = fmt.Errorf("cannot create its lock file %s: %w", pe.Path, pe.Err)
-		}
-		return nil, &StateError{Path: path, Err: err}
-	}
-	if err := lockFile(lock); err != nil {
-		lock.Close()
+	lock, err := filelock.Open(path + ".lock")
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, filelock.ErrLocked):
+		return nil, &StateError{Path: path, Err: ErrStateInUse}
+	case errors.As(err, &pe):
+		return nil, &StateError{Path: path, Err: fmt.Errorf("cannot create its lock file %s: %w", pe.Path, pe.Err)}
+	case err != nil:
 		return nil, &StateError{Path: path, Err: err}
 	}
 	s.lock = lock

@@ -512,9 +512,6 @@ type signatureResult struct {
 func openpgpResult(t Target, req Requirement, haveBytes bool, pgp *CheckResult) signatureResult {
 	op := signatureResult{CheckResult: CheckResult{Kind: KindOpenPGP}}
 	switch {
-	case t.Signature.Data == nil && !haveBytes:
-		// VerifyDigest: no .asc could have been given.
-		op.Status, op.Detail = StatusMissing, "not checked: only the file's digest is known, and an OpenPGP signature covers the file's bytes"
 	case t.Signature.Data == nil:
 		op.Status, op.Detail = StatusMissing, sidecarAbsent(".asc signature", t.Signature)
 	case req.SigstoreOnly:

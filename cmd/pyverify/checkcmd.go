@@ -178,6 +178,10 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 			continue
 		}
 		switch {
+		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && strings.HasPrefix(file, "sha256:"):
+			// sha256:HEX: no .asc can go with a digest.
+			return fmt.Sprintf("%s: Python %s needs an OpenPGP signature, which covers the file's bytes: a digest alone cannot verify it", sanitize(t.Name), t.Version),
+				fmt.Sprintf("check the file itself, with its .asc: pyverify check %s", sanitize(t.Name))
 		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && t.Signature.Path != "":
 			missing = append(missing, ".asc")
 		case c.Kind == verify.KindSigstore && t.Bundle.Data == nil && t.Bundle.Path != "":

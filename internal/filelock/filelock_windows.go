@@ -1,6 +1,6 @@
 //go:build windows
 
-package audit
+package filelock
 
 import (
 	"errors"
@@ -9,14 +9,14 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockFile takes an exclusive lock (LockFileEx) on f without waiting:
-// ErrStateInUse when another open file holds it. The lock goes with the
+// tryLock takes an exclusive lock (LockFileEx) on f without waiting:
+// ErrLocked when another open file holds it. The lock goes with the
 // file: closing it, or the process ending in any way, releases it.
-func lockFile(f *os.File) error {
+func tryLock(f *os.File) error {
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY,
 		0, 1, 0, &windows.Overlapped{})
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-		return ErrStateInUse
+		return ErrLocked
 	}
 	return err
 }

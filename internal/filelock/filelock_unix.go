@@ -1,6 +1,6 @@
 //go:build unix
 
-package audit
+package filelock
 
 import (
 	"errors"
@@ -9,13 +9,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive advisory lock (flock) on f without waiting:
-// ErrStateInUse when another open file holds it. The lock goes with the
+// tryLock takes an exclusive advisory lock (flock) on f without waiting:
+// ErrLocked when another open file holds it. The lock goes with the
 // file: closing it, or the process ending in any way, releases it.
-func lockFile(f *os.File) error {
+func tryLock(f *os.File) error {
 	err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 	if errors.Is(err, unix.EWOULDBLOCK) {
-		return ErrStateInUse
+		return ErrLocked
 	}
 	return err
 }
