@@ -9,6 +9,8 @@
 // into the cache and linked or copied into the destination under a temporary
 // name, then renamed to its final name. A verified file in the cache is
 // re-verified whole on the next run instead of being downloaded again.
+// Runs that share a cache take turns on each artifact (a lock file beside
+// its partial file), so that none writes into a file another verifies.
 package pipeline
 
 import (
@@ -22,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -119,6 +122,18 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	cached := filepath.Join(opt.CacheDir, "files", dir, a.Name)
 	part := filepath.Join(opt.CacheDir, "partial", dir, a.Name+".part")
 
+	// Another run using this cache would write into the same partial
+	// file, behind this run's verified stream: wait until it is done with
+	// the file (which it has then most likely cached).
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		return fail(err)
+	}
+	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.Close()
+
 	// A file verified by an earlier run is verified again, whole.
 	if _, err := os.Stat(cached); err == nil {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
@@ -132,9 +147,6 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		os.Remove(cached)
 	}
 
-	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
-		return fail(err)
-	}
 	var check *verify.Check
 	newSink := func() (io.Writer, error) {
 		if check != nil {
