@@ -388,6 +388,11 @@ func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
 	}
+	for i := range rep.Artifacts {
+		if rep.Artifacts[i].Checks == nil {
+			rep.Artifacts[i].Checks = []verify.CheckResult{} // an array in JSON, never null
+		}
+	}
 	code := exitOK
 	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}
 	failed := 0

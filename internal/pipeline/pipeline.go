@@ -104,6 +104,13 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	}
 	fail := func(err error) Result {
 		res.Err = err
+		if res.Report.Checks == nil {
+			// Nothing was checked (a sidecar could not be fetched): the
+			// report says so, check by check.
+			if c, serr := opt.Verifier.Start(target); serr == nil {
+				res.Report = c.Abort(err)
+			}
+		}
 		if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
 			res = disagreed(res, target)
 		}
