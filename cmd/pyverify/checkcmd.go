@@ -56,6 +56,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		return usagef(cmd, "--jobs: want a number from 1 to 64")
 	}
 	digestForm := strings.HasPrefix(files[0], "sha256:")
+	if !digestForm {
+		if files, err = dropSidecars(cmd, files); err != nil {
+			return err
+		}
+	}
 	if digestForm && len(files) > 1 {
 		return usagef(cmd, "check one digest at a time")
 	}
@@ -112,6 +117,38 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		wg.Wait()
 	}
 	return explainLocal(finishReport(u, reports, errs, nil, f.asJSON), files, targets, reports)
+}
+
+// sidecarSuffixes are the suffixes of the files python.org publishes
+// beside an artifact.
+var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
+
+// dropSidecars removes from files the signature files of other files given
+// (check dl/* names FILE and FILE.asc): they are read as FILE's signatures.
+// A signature file given without the file it signs is a usage error.
+func dropSidecars(cmd string, files []string) ([]string, error) {
+	given := map[string]bool{}
+	for _, f := range files {
+		given[filepath.Clean(f)] = true
+	}
+	var out []string
+	for _, f := range files {
+		artifact := ""
+		for _, suffix := range sidecarSuffixes {
+			if base, ok := strings.CutSuffix(filepath.Clean(f), suffix); ok && base != "" {
+				artifact = base
+				break
+			}
+		}
+		switch {
+		case artifact == "":
+			out = append(out, f)
+		case !given[artifact]:
+			return nil, withHint(usagef(cmd, "%s: a signature file, not a release file", sanitize(f)),
+				"give the file it signs: pyverify check %s (its signatures next to it are found)", sanitize(artifact))
+		}
+	}
+	return out, nil
 }
 
 // readManifestFile reads --manifest, if given.

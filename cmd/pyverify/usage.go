@@ -58,7 +58,8 @@ const usageVerify = `Usage:
 
 Reads the release's file table from python.org (or --base-url), downloads
 the selected files and their signatures, verifies each one under the trust
-policy, and moves only verified files into --dest. Files are downloaded
+policy, and moves only verified files into --dest, each with the
+signatures that verified it (FILE.asc, FILE.sigstore). Files are downloaded
 into a cache first; a failed file never appears in --dest.
 
 The file table is read from the release page and from the JSON API (v2,
