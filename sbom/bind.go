@@ -41,19 +41,20 @@ func Verify(rep *verify.ArtifactReport, file string, sc verify.Sidecar) error {
 	case sc.Data == nil && !sc.Listed:
 		c.Status, c.Detail = verify.StatusSkipped, "no SBOM listed for this file"
 	case sc.Data == nil:
-		c.Status, c.Required = verify.StatusMissing, true
+		c.Status, c.Required, c.Reason = verify.StatusMissing, true, verify.ReasonSBOMAbsent
 		c.Detail = "no " + file + ": the release lists an SBOM for this file, but it is not available"
 	default:
 		c.Required = true
 		doc, err := Parse(file, sc.Data)
 		switch {
 		case err != nil:
-			c.Status, c.Detail = verify.StatusFail, err.Error()
+			c.Status, c.Detail, c.Reason = verify.StatusFail, err.Error(), verify.ReasonSBOMMalformed
 		case rep.SHA256 == "":
 			c.Status, c.Detail = verify.StatusFail, "the verified file's SHA-256 is unknown: nothing to bind the SBOM to"
+			c.Reason = verify.ReasonSBOMMismatch
 		default:
 			if err := doc.Bind(file, rep.SHA256); err != nil {
-				c.Status, c.Detail = verify.StatusFail, err.Error()
+				c.Status, c.Detail, c.Reason = verify.StatusFail, err.Error(), verify.ReasonSBOMMismatch
 			} else {
 				c.Status = verify.StatusPass
 				c.Detail = fmt.Sprintf("%s describes this file: its CPython package's SHA-256 is the verified %s", file, rep.SHA256)

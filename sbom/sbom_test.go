@@ -280,6 +280,11 @@ func TestVerifyRules(t *testing.T) {
 			if tt.detail != "" && c.Detail != tt.detail {
 				t.Errorf("detail\n got %s\nwant %s", c.Detail, tt.detail)
 			}
+			wantReason := map[string]verify.Reason{"listed-missing": verify.ReasonSBOMAbsent, "malformed": verify.ReasonSBOMMalformed,
+				"other-file": verify.ReasonSBOMMismatch, "no-digest": verify.ReasonSBOMMismatch}[tt.name]
+			if c.Reason != wantReason {
+				t.Errorf("reason %q, want %q", c.Reason, wantReason)
+			}
 			var ve *verify.VerificationError
 			if tt.fails {
 				if !errors.As(err, &ve) || ve.Name != rep.Name || rep.OK {

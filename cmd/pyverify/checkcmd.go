@@ -68,6 +68,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		return usagef(cmd, "--jobs: want a number from 1 to 64")
 	}
 	digestForm := strings.HasPrefix(files[0], "sha256:")
+	if !digestForm {
+		if files, err = dropSidecars(cmd, files); err != nil {
+			return err
+		}
+	}
 	if digestForm && len(files) > 1 {
 		return usagef(cmd, "check one digest at a time")
 	}
@@ -143,6 +148,38 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	return explainLocal(finishReport(u, reports, errs, nil, f.asJSON), files, targets, reports)
 }
 
+// sidecarSuffixes are the suffixes of the files python.org publishes
+// beside an artifact.
+var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
+
+// dropSidecars removes from files the signature files of other files given
+// (check dl/* names FILE and FILE.asc): they are read as FILE's signatures.
+// A signature file given without the file it signs is a usage error.
+func dropSidecars(cmd string, files []string) ([]string, error) {
+	given := map[string]bool{}
+	for _, f := range files {
+		given[filepath.Clean(f)] = true
+	}
+	var out []string
+	for _, f := range files {
+		artifact := ""
+		for _, suffix := range sidecarSuffixes {
+			if base, ok := strings.CutSuffix(filepath.Clean(f), suffix); ok && base != "" {
+				artifact = base
+				break
+			}
+		}
+		switch {
+		case artifact == "":
+			out = append(out, f)
+		case !given[artifact]:
+			return nil, withHint(usagef(cmd, "%s: a signature file, not a release file", sanitize(f)),
+				"give the file it signs: pyverify check %s (its signatures next to it are found)", sanitize(artifact))
+		}
+	}
+	return out, nil
+}
+
 // readManifestFile reads --manifest, if given.
 func readManifestFile(path string) (*manifest.Manifest, error) {
 	if path == "" {
@@ -207,6 +244,10 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 			continue
 		}
 		switch {
+		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && strings.HasPrefix(file, "sha256:"):
+			// sha256:HEX: no .asc can go with a digest.
+			return fmt.Sprintf("%s: Python %s needs an OpenPGP signature, which covers the file's bytes: a digest alone cannot verify it", sanitize(t.Name), t.Version),
+				fmt.Sprintf("check the file itself, with its .asc: pyverify check %s", sanitize(t.Name))
 		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && t.Signature.Path != "":
 			missing = append(missing, ".asc")
 		case c.Kind == verify.KindSigstore && t.Bundle.Data == nil && t.Bundle.Path != "":
@@ -429,6 +470,11 @@ func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]
 	reports := rep.Artifacts
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
+	}
+	for i := range rep.Artifacts {
+		if rep.Artifacts[i].Checks == nil {
+			rep.Artifacts[i].Checks = []verify.CheckResult{} // an array in JSON, never null
+		}
 	}
 	code, failed := outcomeCode(reports, errs)
 	rep.OK = failed == 0

@@ -62,7 +62,8 @@ const usageVerify = `Usage:
 
 Reads the release's file table from python.org (or --base-url), downloads
 the selected files and their signatures, verifies each one under the trust
-policy, and moves only verified files into --dest. Files are downloaded
+policy, and moves only verified files into --dest, each with the
+signatures that verified it (FILE.asc, FILE.sigstore). Files are downloaded
 into a cache first; a failed file never appears in --dest.
 
 The file table is read from the release page and from the JSON API (v2,
@@ -98,9 +99,6 @@ Flags:
                       is listed but missing, malformed or another file's
                       fails the file (exit 1)
     --sbom-dest DIR   keep the SBOMs that bound in DIR (implies --sbom)
-    --keep-signatures also put each verified file's signatures (.asc,
-                      .sigstore) next to it in --dest, so that 'pyverify check'
-                      can verify it again offline
     --json            print the report as JSON on standard output
     --quiet           no progress or informational output
 
@@ -210,9 +208,8 @@ const usagePins = `Usage:
     pyverify pins VERSION [flags] [--format FORMAT]
 
 Verifies the selected files of a release exactly as 'pyverify verify' does
-(same flags: --os, --file, --dest, --keep-signatures, --base-url, cache,
-trust, --sbom), then prints the SHA-256 of every file that verified, on
-standard output. A file that fails gets no pin: it is named on standard
+(same flags: --os, --file, --dest, --base-url, cache, trust, --sbom), then
+prints the SHA-256 of every file that verified, on standard output. A file that fails gets no pin: it is named on standard
 error, and the exit status is 1 (or that of the worst failure).
 
 Formats (--format, default sha256sums):
@@ -235,7 +232,7 @@ Flags: those of 'pyverify verify' (see 'pyverify verify --help'), without
 Examples:
     $ pyverify pins 3.13.1 --file Python-3.13.1.tar.xz --format dockerfile --dest /tmp/py
     $ pyverify pins 3.13.1 --os source --dest dl > SHA256SUMS && (cd dl && sha256sum -c ../SHA256SUMS)
-    $ pyverify pins 3.13.1 --os source --dest dl --keep-signatures > pins.txt
+    $ pyverify pins 3.13.1 --os source --dest dl > pins.txt
     $ pyverify check --pins pins.txt dl/Python-3.13.1.tgz     # later, offline
     $ pyverify pins 3.13.1 --os source --format github-output >> "$GITHUB_OUTPUT"
 

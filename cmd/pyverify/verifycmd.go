@@ -30,9 +30,9 @@ type verifyFlags struct {
 	jobs        int
 	sources     releasedata.Mode
 	asJSON      bool
-	// SBOMs and signatures kept (pipeline.Options).
-	sbom, keepSigs bool
-	sbomDest       string
+	// SBOMs (pipeline.Options).
+	sbom     bool
+	sbomDest string
 }
 
 func cmdVerify(ctx context.Context, u *ui, args []string) error {
@@ -56,6 +56,7 @@ func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*rel
 	if err != nil {
 		return nil, nil, err
 	}
+	u.policy = f.trust.loaded
 	client, base, err := f.net.client(cmd)
 	if err != nil {
 		return nil, nil, err
@@ -77,7 +78,7 @@ func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*rel
 	results := runPipeline(ctx, u, arts, rel, pipeline.Options{
 		Client: client, Verifier: v, Version: f.version,
 		CacheDir: f.cache, Dest: f.dest, Jobs: f.jobs,
-		SBOM: f.sbom, SBOMDest: f.sbomDest, KeepSignatures: f.keepSigs,
+		SBOM: f.sbom, SBOMDest: f.sbomDest,
 	})
 	if ctx.Err() != nil {
 		return nil, nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
@@ -107,7 +108,6 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	fs.BoolVar(&u.quiet, "quiet", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
 	fs.StringVar(&f.sbomDest, "sbom-dest", "", "")
-	fs.BoolVar(&f.keepSigs, "keep-signatures", false, "")
 	if more != nil {
 		more(fs)
 	}
@@ -262,6 +262,9 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 // writableDir creates dir if needed and checks that files can be made in it.
 func writableDir(dir string) error {
 	const hint = "give a directory you can write to"
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return withHint(fmt.Errorf("%s: not a directory", sanitize(dir)), hint)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return withHint(&fileError{"create directory", dir, err}, hint)
 	}

@@ -4,16 +4,15 @@ package pipeline
 // artifact verified, and before it is placed, its listed SBOM is fetched and
 // bound to the verified SHA-256 with sbom.Verify. An SBOM that is listed but
 // missing, malformed, or names another digest fails the artifact, which is
-// then not placed. Then the bound SBOM (Options.SBOMDest), the signatures it
-// verified with (Options.KeepSignatures) and last the artifact itself are
-// placed, each under a temporary name and renamed, so that only verified
-// files and bound SBOMs ever appear under their final names.
+// then not placed. Then the bound SBOM (Options.SBOMDest) and the artifact
+// with its signatures (placeVerified) are placed, each under a temporary
+// name and renamed, so that only verified files and bound SBOMs ever appear
+// under their final names.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/pyverify/pyverify/internal/download"
@@ -23,7 +22,7 @@ import (
 
 // finish completes an artifact that verified (res.Report.OK) as target,
 // whose verified bytes are at cached: its SBOM is bound if asked for, then
-// the SBOM, the signatures and the artifact are placed.
+// the SBOM, and the artifact with its signatures, are placed.
 func finish(ctx context.Context, res Result, cached string, target verify.Target, opt Options) Result {
 	var bound []byte
 	if opt.SBOM {
@@ -34,28 +33,14 @@ func finish(ctx context.Context, res Result, cached string, target verify.Target
 		}
 	}
 	if bound != nil && opt.SBOMDest != "" {
-		p, err := placeBytes(bound, opt.SBOMDest, res.Artifact.Name+sbom.Suffix)
-		if err != nil {
+		name := res.Artifact.Name + sbom.Suffix
+		if err := writeFile(opt.SBOMDest, name, bound); err != nil {
 			res.Err = err
 			return res
 		}
-		res.SBOMPath = p
+		res.SBOMPath = filepath.Join(opt.SBOMDest, name)
 	}
-	if opt.KeepSignatures {
-		for _, s := range []struct {
-			data   []byte
-			suffix string
-		}{{target.Signature.Data, ".asc"}, {target.Bundle.Data, ".sigstore"}} {
-			if s.data == nil {
-				continue
-			}
-			if _, err := placeBytes(s.data, opt.Dest, res.Artifact.Name+s.suffix); err != nil {
-				res.Err = err
-				return res
-			}
-		}
-	}
-	res.Path, res.Err = place(cached, opt.Dest, res.Artifact.Name)
+	res.Path, res.Err = placeVerified(cached, opt.Dest, res.Artifact.Name, target, res.Report)
 	return res
 }
 
@@ -74,12 +59,13 @@ func bindSBOM(ctx context.Context, rep *verify.ArtifactReport, url string, c *do
 			// reports it missing.
 		case errors.Is(err, download.ErrTooLarge):
 			fail := verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusFail, Required: true,
+				Reason: verify.ReasonSBOMMalformed,
 				Detail: fmt.Sprintf("%s: larger than the %d bytes an SBOM may have", file, sbom.MaxSize)}
 			rep.Checks, rep.OK = append(rep.Checks, fail), false
 			return nil, &verify.VerificationError{Name: rep.Name, Failures: []verify.CheckResult{fail}}
 		case err != nil:
-			rep.Checks = append(rep.Checks, verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusMissing,
-				Required: true, Detail: "not checked: " + file + " could not be fetched"})
+			rep.Checks = append(rep.Checks, verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusSkipped,
+				Required: true, Reason: verify.ReasonNotRead, Detail: "not checked: " + file + " could not be fetched"})
 			rep.OK = false
 			return nil, fmt.Errorf("%s: %w", file, err)
 		default:
@@ -106,33 +92,4 @@ func sbomSkipped(res Result, opt Options) Result {
 	res.Report.OK = false
 	sbom.Verify(&res.Report, res.Artifact.Name+sbom.Suffix, verify.Sidecar{Listed: res.Artifact.SBOMURL != ""})
 	return res
-}
-
-// placeBytes writes data to dir/name through a temporary file, so that
-// dir/name is either absent or complete.
-func placeBytes(data []byte, dir, name string) (string, error) {
-	if filepath.Base(name) != name || name == "." || name == ".." {
-		return "", fmt.Errorf("%q: not a plain file name", name)
-	}
-	tmp, err := os.CreateTemp(dir, ".pyverify-"+name+".*.tmp")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	final := filepath.Join(dir, name)
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return "", err
-	}
-	return final, nil
 }

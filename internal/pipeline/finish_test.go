@@ -1,35 +1,11 @@
 package pipeline
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
-
-func TestPlaceBytesLeavesNoTemporaryFile(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "x.spdx.json"), []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := placeBytes([]byte("bound"), dir, "x.spdx.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if data, _ := os.ReadFile(got); string(data) != "bound" {
-		t.Errorf("%s holds %q", got, data)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("dir holds %d entries, want 1", len(entries))
-	}
-	for _, name := range []string{"", ".", "..", "a/b"} {
-		if _, err := placeBytes(nil, dir, name); err == nil {
-			t.Errorf("placeBytes(%q) succeeded", name)
-		}
-	}
-}
 
 // An artifact that failed before its SBOM was looked at gets a skipped sbom
 // check, and stays failed; without Options.SBOM nothing is added.
