@@ -157,11 +157,20 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 	}
 	c := &Check{v: v, t: t}
 	c.req, c.reqErr = v.policy.Lookup(t.Version, t.Class)
+	var sinks []io.Writer
 	if c.reqErr == nil && t.Signature.Data != nil && len(c.req.OpenPGP) > 0 {
-		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req)
-		c.hasher = NewHasher(c.pgp)
+		// A SHA-256 signature is checked from the hasher's SHA-256; any
+		// other needs the bytes.
+		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req, pgpShareSHA256)
+		if c.pgp.needsBytes() {
+			sinks = append(sinks, c.pgp)
+		}
+	}
+	if digestListed(t.MD5) {
+		c.hasher = NewHasher(sinks...)
 	} else {
-		c.hasher = NewHasher()
+		// Nothing to compare an MD5 with: the report says "no MD5 listed".
+		c.hasher = NewSHA256Hasher(sinks...)
 	}
 	return c, nil
 }
@@ -225,7 +234,7 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	var pgp *CheckResult
 	var warnings []string
 	if c.pgp != nil {
-		r, w := c.pgp.finish()
+		r, w := c.pgp.finish(c.hasher.sha256State)
 		pgp, warnings = &r, w
 	}
 	if herr != nil {
@@ -348,6 +357,13 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 	return []CheckResult{size, md5, sha}
 }
 
+// digestListed reports whether the release data lists a digest: neither
+// blank nor "n/a".
+func digestListed(want string) bool {
+	want = strings.TrimSpace(want)
+	return want != "" && !strings.EqualFold(want, "n/a")
+}
+
 // compareDigest compares a listed hex digest with a computed one. have
 // reports whether the computed value is known.
 func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
@@ -355,7 +371,7 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 	want = strings.TrimSpace(want)
 	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
 	switch {
-	case want == "" || strings.EqualFold(want, "n/a"):
+	case !digestListed(want):
 		r.Status, r.Detail = StatusMissing, "no "+name+" listed"
 		return r
 	case !have:
