@@ -155,17 +155,18 @@ func newHasher(withMD5 bool, extra []io.Writer) *Hasher {
 			h.sinks = append(h.sinks, &hashWriter{w: w, sink: true})
 		}
 	}
-	// Split the work in at most two lanes: MD5 alone (it is the slowest),
-	// and SHA-256 with the sinks; without MD5, SHA-256 alone and the sinks.
+	// One lane for each hash, and one for the sinks (the OpenPGP check,
+	// when its signature needs a hash of its own): the Go scheduler shares
+	// the cores between them, so the slowest (MD5, or a sink's SHA-512)
+	// gets most of one core while the others share the other.
 	var groups [][]*hashWriter
 	if withMD5 {
 		h.md5 = md5.New()
-		groups = append(groups, []*hashWriter{{w: h.md5}}, append([]*hashWriter{{w: h.sha256}}, h.sinks...))
-	} else {
-		groups = append(groups, []*hashWriter{{w: h.sha256}})
-		if len(h.sinks) > 0 {
-			groups = append(groups, h.sinks)
-		}
+		groups = append(groups, []*hashWriter{{w: h.md5}})
+	}
+	groups = append(groups, []*hashWriter{{w: h.sha256}})
+	if len(h.sinks) > 0 {
+		groups = append(groups, h.sinks)
 	}
 	h.inline = len(groups) == 1 || runtime.GOMAXPROCS(0) == 1
 	if h.inline {

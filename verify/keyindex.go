@@ -22,6 +22,8 @@ const (
 	tagPublicSubkey = 14
 )
 
+var errShortHeader = errors.New("truncated packet header")
+
 // packetSpan returns the tag of the OpenPGP packet at the start of b and
 // its whole length, header included, reading only its header. Partial body
 // lengths, which only data packets may use, are refused.
@@ -35,23 +37,22 @@ func packetSpan(b []byte) (tag byte, n int, err error) {
 	}
 	var hdr int
 	var body uint64
-	short := errors.New("truncated packet header")
 	if h&0x40 == 0 { // old format: the length type is in the tag byte
 		tag = (h & 0x3f) >> 2
 		switch h & 3 {
 		case 0:
 			if len(b) < 2 {
-				return 0, 0, short
+				return 0, 0, errShortHeader
 			}
 			hdr, body = 2, uint64(b[1])
 		case 1:
 			if len(b) < 3 {
-				return 0, 0, short
+				return 0, 0, errShortHeader
 			}
 			hdr, body = 3, uint64(binary.BigEndian.Uint16(b[1:3]))
 		case 2:
 			if len(b) < 5 {
-				return 0, 0, short
+				return 0, 0, errShortHeader
 			}
 			hdr, body = 5, uint64(binary.BigEndian.Uint32(b[1:5]))
 		default: // indeterminate: to the end of the data
@@ -60,19 +61,19 @@ func packetSpan(b []byte) (tag byte, n int, err error) {
 	} else {
 		tag = h & 0x3f
 		if len(b) < 2 {
-			return 0, 0, short
+			return 0, 0, errShortHeader
 		}
 		switch o := b[1]; {
 		case o < 192:
 			hdr, body = 2, uint64(o)
 		case o < 224:
 			if len(b) < 3 {
-				return 0, 0, short
+				return 0, 0, errShortHeader
 			}
 			hdr, body = 3, (uint64(o)-192)<<8+uint64(b[2])+192
 		case o == 255:
 			if len(b) < 6 {
-				return 0, 0, short
+				return 0, 0, errShortHeader
 			}
 			hdr, body = 6, uint64(binary.BigEndian.Uint32(b[2:6]))
 		default:
@@ -166,6 +167,39 @@ func indexKeyBlock(body []byte) ([]*keyringEntry, error) {
 	return keys, nil
 }
 
+// armorBody returns, in a new buffer, the base64 text of an armored block:
+// text is what follows "-----BEGIN …-----" up to the END line. It skips the
+// rest of the BEGIN line and the headers, up to the first empty line, then
+// joins the lines, without their surrounding white space, up to the
+// checksum line ("=XXXX").
+func armorBody(text []byte) []byte {
+	line := func(b []byte) (first, rest []byte) {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			return b[:i], b[i+1:]
+		}
+		return b, nil
+	}
+	_, body := line(text) // the rest of the BEGIN line
+	for len(body) > 0 {
+		var l []byte
+		l, body = line(body)
+		if len(bytes.TrimSpace(l)) == 0 {
+			break
+		}
+	}
+	out := make([]byte, 0, len(body))
+	for len(body) > 0 {
+		var l []byte
+		l, body = line(body)
+		l = bytes.TrimSpace(l)
+		if len(l) > 0 && l[0] == '=' {
+			break
+		}
+		out = append(out, l...)
+	}
+	return out
+}
+
 // indexArmoredKeyring indexes the keys of a file of armored public key
 // blocks without reading them, and without go-crypto's armor reader, which
 // is slow (about 6 ms for the 800 KB built-in keyring). It is meant for the
@@ -191,21 +225,7 @@ func indexArmoredKeyring(data []byte) ([]*keyringEntry, error) {
 		}
 		text := rest[:j]
 		rest = rest[j+len(end):]
-		// The rest of the BEGIN line, then headers up to an empty line,
-		// then base64 lines up to the checksum line ("=XXXX").
-		lines := bytes.Split(text, []byte("\n"))[1:]
-		k := 0
-		for k < len(lines) && len(bytes.TrimSpace(lines[k])) > 0 {
-			k++
-		}
-		var b64 []byte
-		for _, line := range lines[k:] {
-			line = bytes.TrimSpace(line)
-			if len(line) == 5 && line[0] == '=' {
-				break
-			}
-			b64 = append(b64, line...)
-		}
+		b64 := armorBody(text)
 		body := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
 		m, err := base64.StdEncoding.Decode(body, b64)
 		if err != nil {

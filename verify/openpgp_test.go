@@ -243,12 +243,19 @@ func publicKeyring(t testing.TB, entities ...*openpgp.Entity) Keyring {
 // a signing tool makes: it is how an attacker would make one.
 func rawSign(t testing.TB, priv *packet.PrivateKey, data []byte, when time.Time, h crypto.Hash, issuer uint64) []byte {
 	t.Helper()
+	hh := h.New()
+	hh.Write(data)
+	return signHashed(t, priv, hh, when, h, issuer)
+}
+
+// signHashed signs, as rawSign does, data already written to hh, a hash of
+// kind h, which it consumes.
+func signHashed(t testing.TB, priv *packet.PrivateKey, hh hash.Hash, when time.Time, h crypto.Hash, issuer uint64) []byte {
+	t.Helper()
 	sig := &packet.Signature{
 		SigType: packet.SigTypeBinary, PubKeyAlgo: priv.PubKeyAlgo, Hash: h,
 		CreationTime: when, IssuerKeyId: &issuer,
 	}
-	hh := h.New()
-	hh.Write(data)
 	deterministic := false // go-crypto's salt notation does not support SHA-1
 	if err := sig.Sign(hh, priv, &packet.Config{NonDeterministicSignaturesViaNotation: &deterministic}); err != nil {
 		t.Fatal(err)
