@@ -270,3 +270,23 @@ func BenchmarkStartup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSigstoreByDigest verifies every real python.org bundle in
+// testdata/bundles (all bundle formats python.org has published, v0.1 to
+// v0.3) by digest against the public-good trusted root, as `pyverify check
+// sha256:…` does, and reports verifications per second.
+func BenchmarkSigstoreByDigest(b *testing.B) {
+	c := publicGoodChecker(b)
+	bundles := realBundles(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, rb := range bundles {
+			if _, err := c.check(rb.json, rb.sha256, rb.identity, rb.issue); err != nil {
+				b.Fatalf("%s/%s: %v", rb.version, rb.file, err)
+			}
+		}
+	}
+	n := float64(b.N * len(bundles))
+	b.ReportMetric(n/b.Elapsed().Seconds(), "verifications/s")
+	b.ReportMetric(float64(len(bundles)), "bundles")
+}

@@ -80,6 +80,9 @@ func TestCheckHashing(t *testing.T) {
 			if tc.procs == 1 && !c.hasher.inline {
 				t.Error("one CPU, but the hasher uses goroutines")
 			}
+			if !c.pgp.hashed {
+				t.Error("the OpenPGP check streams the bytes through go-crypto instead of hashing them itself")
+			}
 			if got := c.pgp.needsBytes(); got != tc.wantBytes {
 				t.Errorf("OpenPGP check fed the bytes: %v, want %v", got, tc.wantBytes)
 			}
