@@ -48,7 +48,8 @@ func DefaultPolicyJSON() []byte { return bytes.Clone(embeddedPolicy) }
 
 // DefaultKeyring returns the release managers' OpenPGP public keys built
 // into pyverify (trust/keyring.asc). Which of them may sign what is decided
-// by the policy alone.
+// by the policy alone. The keys are indexed by fingerprint and key ID, not
+// parsed: a check parses only the key its signature names.
 func DefaultKeyring() Keyring { return defaultKeyring() }
 
 // DefaultTrustedRoot returns the Sigstore public-good trusted root built into

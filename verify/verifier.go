@@ -62,7 +62,9 @@ func WithRequire(kinds ...Kind) Option {
 
 // NewVerifier returns a Verifier for policy p, the OpenPGP keys in keys and
 // the Sigstore trusted material trustedRoot (see LoadTrustedRoot). Every
-// fingerprint the policy pins must be in keys.
+// fingerprint the policy pins must be in keys (as Keyring.Has says; a key
+// is parsed only when a check needs it, and a key that then fails to parse
+// fails that check).
 func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts ...Option) (*Verifier, error) {
 	if p == nil {
 		return nil, errors.New("verify: no policy")
