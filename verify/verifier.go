@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -120,6 +121,10 @@ type Sidecar struct {
 	// Listed reports whether the release data lists the file; with nil
 	// Data it means the server does not have a file it lists.
 	Listed bool
+	// Path is the local file the signature was looked for next to the
+	// artifact (pyverify check), or "" when it was downloaded. With nil
+	// Data, the report then says which file is missing.
+	Path string
 }
 
 // A VerificationError reports an artifact that failed verification. It
@@ -148,6 +153,7 @@ type Check struct {
 	pgp      *openpgpCheck
 	hasher   *Hasher
 	finished bool
+	digests  Digests
 }
 
 // Start begins the check of t. It fails only for an unusable Target: no
@@ -233,6 +239,7 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	}
 	c.finished = true
 	d, herr := c.hasher.Close()
+	c.digests = d
 	var pgp *CheckResult
 	var warnings []string
 	if c.pgp != nil {
@@ -248,6 +255,12 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	}
 	return c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
 }
+
+// Digests returns the size and digests of the bytes written, once Finish
+// has been called (before, the zero Digests). Callers that record what they
+// verified (pyverify audit's state file) read them here instead of hashing
+// the bytes a second time.
+func (c *Check) Digests() Digests { return c.digests }
 
 // VerifyReader verifies the artifact whose bytes r yields.
 func (v *Verifier) VerifyReader(t Target, r io.Reader) (ArtifactReport, error) {
@@ -396,6 +409,12 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 
 // sidecarAbsent words a missing signature file.
 func sidecarAbsent(what string, s Sidecar) string {
+	switch name := filepath.Base(s.Path); {
+	case s.Path != "" && s.Listed:
+		return "no " + name + " next to the file, though the release lists one"
+	case s.Path != "":
+		return "no " + name + " next to the file"
+	}
 	if s.Listed {
 		return "no " + what + ": listed on the page but the server does not have it"
 	}
