@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
 )
 
 // TestEmbeddedKeyring checks the fast index of the built-in keyring
@@ -78,13 +76,7 @@ func TestKeyringParseFailsClosed(t *testing.T) {
 }
 
 func TestIndexKeyBlockErrors(t *testing.T) {
-	block, err := armor.Decode(bytes.NewReader(readFixture(t, "rm.pub.asc")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	body.ReadFrom(block.Body)
-	good := body.Bytes()
+	good := dearmoredFixture(t, "rm.pub.asc")
 	for _, tc := range []struct{ name, in, want string }{
 		{"empty", "", "no public key"},
 		{"not a header", "\x01\x02", "at byte 0: byte 0x01 is not a packet header"},
@@ -138,13 +130,8 @@ func TestIndexArmoredKeyring(t *testing.T) {
 // a keyring, its keys are those the packet index names.
 func FuzzKeyIndex(f *testing.F) {
 	for _, name := range []string{"rm.pub.asc", "multi.keyring.asc", "dsa.pub.asc", "subkey.pub.asc"} {
-		data := readFixture(f, name)
-		f.Add(data)
-		if block, err := armor.Decode(bytes.NewReader(data)); err == nil {
-			var b bytes.Buffer
-			b.ReadFrom(block.Body)
-			f.Add(b.Bytes())
-		}
+		f.Add(readFixture(f, name))
+		f.Add(dearmoredFixture(f, name))
 	}
 	f.Add([]byte("\xc6\x05\x04abcd\xce\x01a"))
 	f.Fuzz(func(t *testing.T, data []byte) {

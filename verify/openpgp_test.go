@@ -483,14 +483,22 @@ func TestReadKeyringMultipleBlocks(t *testing.T) {
 	}
 }
 
-func TestReadKeyringBinary(t *testing.T) {
-	block, err := armor.Decode(bytes.NewReader(readFixture(t, "rm.pub.asc")))
+// dearmoredFixture returns the binary packets of an armored fixture.
+func dearmoredFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	block, err := armor.Decode(bytes.NewReader(readFixture(t, name)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	b.ReadFrom(block.Body)
-	k, err := ReadKeyring(&b)
+	if _, err := b.ReadFrom(block.Body); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestReadKeyringBinary(t *testing.T) {
+	k, err := ReadKeyring(bytes.NewReader(dearmoredFixture(t, "rm.pub.asc")))
 	if err != nil {
 		t.Fatal(err)
 	}
