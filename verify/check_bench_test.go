@@ -29,14 +29,17 @@ const fullCheckSize = 256 << 20
 // cache warm), what a full check of a downloaded release file costs and
 // its baselines:
 //
-//   - MD5 alone and SHA-256 alone (Go, 1 MiB reads): MD5 is the floor of a
-//     check of a file whose MD5 is listed;
+//   - MD5, SHA-256 and SHA-512 alone (Go, 1 MiB reads): MD5 is the floor
+//     of a check of a file whose MD5 is listed, SHA-512 that of a check of
+//     an OpenPGP signature made with it;
 //   - md5sum then sha256sum, as a person checking a download by hand does;
 //   - the full check as `pyverify check` runs it (size, MD5, SHA-256 and a
 //     Sigstore bundle by digest), then the same for a 3.14 file, whose
 //     listed checksums have no MD5, then with an OpenPGP signature made with
 //     SHA-256 (checked from the digest's SHA-256) and with SHA-512 (which
-//     needs a third hash of the bytes).
+//     needs a third hash of the bytes), and last for an older release whose
+//     listed checksums are MD5 alone and which has no bundle, where SHA-256
+//     is not computed at all.
 //
 // Each check reports x-md5, its time over that of MD5 alone (the issue's
 // headline number; the target is at most 1.3), and coreutils/check, how many
@@ -68,6 +71,7 @@ func BenchmarkFullCheck(b *testing.B) {
 	}
 	b.Run("MD5_alone", hashAlone(md5.New, &md5Time))
 	b.Run("SHA-256_alone", hashAlone(sha256.New, nil))
+	b.Run("SHA-512_alone", hashAlone(sha512.New, nil))
 	b.Run("md5sum+sha256sum", func(b *testing.B) {
 		for _, tool := range []string{"md5sum", "sha256sum"} {
 			if _, err := exec.LookPath(tool); err != nil {
@@ -107,10 +111,13 @@ func BenchmarkFullCheck(b *testing.B) {
 			}
 		}
 	}
-	b.Run("check", check(fx.target("3.12.4", true, nil)))
-	b.Run("check_no_MD5_listed", check(fx.target("3.14.0", false, nil)))
-	b.Run("check+OpenPGP_SHA-256", check(fx.target("3.12.4", true, fx.asc256)))
-	b.Run("check+OpenPGP_SHA-512", check(fx.target("3.12.4", true, fx.asc512)))
+	b.Run("check", check(fx.target("3.12.4", fx.md5, fx.sha256, fx.bundle, nil)))
+	b.Run("check_no_MD5_listed", check(fx.target("3.14.0", "", fx.sha256, fx.bundle, nil)))
+	b.Run("check+OpenPGP_SHA-256", check(fx.target("3.12.4", fx.md5, fx.sha256, fx.bundle, fx.asc256)))
+	b.Run("check+OpenPGP_SHA-512", check(fx.target("3.12.4", fx.md5, fx.sha256, fx.bundle, fx.asc512)))
+	// Before 2026 python.org listed MD5 alone, and before 3.11 there is no
+	// bundle: nothing needs SHA-256.
+	b.Run("check_MD5_listed+OpenPGP_SHA-512", check(fx.target("3.9.4", fx.md5, "", nil, fx.asc512)))
 }
 
 type fullCheckFixture struct {
@@ -121,11 +128,11 @@ type fullCheckFixture struct {
 	asc256, asc512 []byte
 }
 
-func (fx *fullCheckFixture) target(version string, withMD5 bool, asc []byte) Target {
+func (fx *fullCheckFixture) target(version, md5, sha256 string, bundle, asc []byte) Target {
 	t := Target{Name: "Python-" + version + ".tgz", Version: manifest.MustParseVersion(version),
-		Size: fullCheckSize, SHA256: fx.sha256, Bundle: Sidecar{Data: fx.bundle, Listed: true}}
-	if withMD5 {
-		t.MD5 = fx.md5
+		Size: fullCheckSize, MD5: md5, SHA256: sha256}
+	if bundle != nil {
+		t.Bundle = Sidecar{Data: bundle, Listed: true}
 	}
 	if asc != nil {
 		t.Signature = Sidecar{Data: asc, Listed: true}
@@ -173,7 +180,8 @@ func newFullCheckFixture(b *testing.B) *fullCheckFixture {
 	}
 	p, err := ParsePolicy(fmt.Appendf(nil, `{"schema": "pyverify.policy/v1", "sigstore_require_sct": false,
 	  "signers": {"rm": {"name": "Release Manager", "openpgp": [%q], "sigstore_identity": %q, "sigstore_issuer": %q}},
-	  "series": {"3.12": {"sigstore": "rm", "openpgp": {"source": "rm"}},
+	  "series": {"3.9": {"openpgp": {"source": "rm"}},
+	             "3.12": {"sigstore": "rm", "openpgp": {"source": "rm"}},
 	             "3.14": {"sigstore": "rm", "sigstore_only": true}}}`, fingerprintOf(e), testIdentity, testIssuer))
 	if err != nil {
 		b.Fatal(err)
@@ -193,7 +201,7 @@ func BenchmarkHasher(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		new  func(...io.Writer) *Hasher
-	}{{"MD5+SHA-256", NewHasher}, {"SHA-256", NewSHA256Hasher}} {
+	}{{"MD5+SHA-256", NewHasher}, {"SHA-256", func(extra ...io.Writer) *Hasher { return NewHasherOf(DigestSHA256, extra...) }}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()

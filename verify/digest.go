@@ -18,7 +18,8 @@ import (
 // Digests are the size and checksums of one file, computed in one pass.
 type Digests struct {
 	Size int64
-	// MD5 is nil when the Hasher did not compute it (NewSHA256Hasher).
+	// MD5 and SHA256 are nil when the Hasher did not compute them
+	// (NewHasherOf).
 	MD5    []byte
 	SHA256 []byte
 }
@@ -100,22 +101,24 @@ func (l *hashLane) run(wg *sync.WaitGroup) {
 	}
 }
 
-// A Hasher computes the MD5 and SHA-256 digests of everything written to
-// it, and copies the same bytes to any extra sinks, reading its input once.
+// A Hasher computes the MD5 and SHA-256 digests (or one of them) of
+// everything written to it, and copies the same bytes to any extra sinks,
+// reading its input once.
 //
-// With more than one CPU (GOMAXPROCS > 1), MD5 runs on one goroutine and
-// SHA-256 and the extra sinks on another, so that SHA-256 costs no time
-// beside MD5, the slower of the two; without MD5 and with extra sinks,
-// SHA-256 and the sinks get a goroutine each. The data passes through a few
-// reused 1 MiB buffers, so memory use does not grow with the input and no
-// buffer is allocated per chunk. With one CPU, everything runs on the
-// caller's goroutine.
+// With more than one CPU (GOMAXPROCS > 1), each hash and the extra sinks
+// run on goroutines of their own, so that SHA-256 costs no time beside
+// MD5, the slower of the two, and a sink that hashes the bytes again (an
+// OpenPGP signature made with SHA-512) shares the cores with them. The data
+// passes through a few reused 1 MiB buffers, so memory use does not grow
+// with the input and no buffer is allocated per chunk. With one CPU, or
+// with a single hash and no sink, everything runs on the caller's
+// goroutine.
 //
 // A Hasher must be closed, which waits for its goroutines to finish. Its
 // methods must not be called concurrently with each other.
 type Hasher struct {
 	md5    hash.Hash // nil when MD5 is not computed
-	sha256 hash.Hash
+	sha256 hash.Hash // nil when SHA-256 is not computed
 	sinks  []*hashWriter // the extra sinks, in the order given
 	lanes  []*hashLane
 	inline bool            // no goroutines: lanes are fed by the caller
@@ -129,6 +132,15 @@ type Hasher struct {
 	err    error
 }
 
+// A Digest is a set of digests for NewHasherOf to compute.
+type Digest uint8
+
+// The digests a Hasher can compute.
+const (
+	DigestMD5 Digest = 1 << iota
+	DigestSHA256
+)
+
 // NewHasher returns a Hasher of MD5 and SHA-256 that also writes everything
 // it is given to each of the extra writers (nil ones are ignored), in order.
 // A sink that fails stops receiving data but does not stop the hashing or
@@ -137,19 +149,15 @@ type Hasher struct {
 // whoever reads the pipe must close its end (CloseWithError) when it stops
 // reading. The Hasher does not close the sinks.
 func NewHasher(extra ...io.Writer) *Hasher {
-	return newHasher(true, extra)
+	return NewHasherOf(DigestMD5|DigestSHA256, extra...)
 }
 
-// NewSHA256Hasher is like NewHasher but computes SHA-256 only: the
-// Digests it returns have no MD5. It is for files whose listed checksums
-// have no MD5 (python.org lists SHA-256 alone from 3.14 on), where MD5, the
-// slower hash, would be wasted work.
-func NewSHA256Hasher(extra ...io.Writer) *Hasher {
-	return newHasher(false, extra)
-}
-
-func newHasher(withMD5 bool, extra []io.Writer) *Hasher {
-	h := &Hasher{sha256: sha256.New()}
+// NewHasherOf is like NewHasher but computes only the digests in which;
+// the others are nil in the Digests it returns. A digest nobody compares
+// with anything is wasted work: python.org lists SHA-256 alone from 3.14
+// on, and MD5 alone for releases before 2026.
+func NewHasherOf(which Digest, extra ...io.Writer) *Hasher {
+	h := &Hasher{}
 	for _, w := range extra {
 		if w != nil {
 			h.sinks = append(h.sinks, &hashWriter{w: w, sink: true})
@@ -160,15 +168,18 @@ func newHasher(withMD5 bool, extra []io.Writer) *Hasher {
 	// the cores between them, so the slowest (MD5, or a sink's SHA-512)
 	// gets most of one core while the others share the other.
 	var groups [][]*hashWriter
-	if withMD5 {
+	if which&DigestMD5 != 0 {
 		h.md5 = md5.New()
 		groups = append(groups, []*hashWriter{{w: h.md5}})
 	}
-	groups = append(groups, []*hashWriter{{w: h.sha256}})
+	if which&DigestSHA256 != 0 {
+		h.sha256 = sha256.New()
+		groups = append(groups, []*hashWriter{{w: h.sha256}})
+	}
 	if len(h.sinks) > 0 {
 		groups = append(groups, h.sinks)
 	}
-	h.inline = len(groups) == 1 || runtime.GOMAXPROCS(0) == 1
+	h.inline = len(groups) <= 1 || runtime.GOMAXPROCS(0) == 1
 	if h.inline {
 		var all []*hashWriter
 		for _, g := range groups {
@@ -327,9 +338,12 @@ func (h *Hasher) Close() (Digests, error) {
 		}
 	}
 	h.chunks = 0
-	h.sum = Digests{Size: h.size, SHA256: h.sha256.Sum(nil)}
+	h.sum = Digests{Size: h.size}
 	if h.md5 != nil {
 		h.sum.MD5 = h.md5.Sum(nil)
+	}
+	if h.sha256 != nil {
+		h.sum.SHA256 = h.sha256.Sum(nil)
 	}
 	for _, s := range h.sinks {
 		if s.err != nil {
@@ -347,6 +361,9 @@ func (h *Hasher) Close() (Digests, error) {
 func (h *Hasher) sha256State() (hash.Hash, error) {
 	if !h.closed {
 		return nil, errors.New("digest: SHA-256 state asked for before Close")
+	}
+	if h.sha256 == nil {
+		return nil, errors.New("digest: SHA-256 state asked for, but SHA-256 was not computed")
 	}
 	return cloneHash(h.sha256, sha256.New)
 }

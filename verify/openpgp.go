@@ -252,7 +252,8 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashin
 	c.entities, c.cfg = entities, cfg
 	if hashing >= pgpOwnHashes && !slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return !hashableSignature(sig) }) {
 		c.hashed = true
-		c.shareSHA256 = hashing == pgpShareSHA256 && canShareSHA256()
+		c.shareSHA256 = hashing == pgpShareSHA256 && canShareSHA256() &&
+			slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return sig.Hash == crypto.SHA256 })
 		c.hashes = map[crypto.Hash]hash.Hash{}
 		for _, sig := range ps.sigs {
 			if _, ok := c.hashes[sig.Hash]; !ok && !(sig.Hash == crypto.SHA256 && c.shareSHA256) {

@@ -174,12 +174,16 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 			sinks = append(sinks, c.pgp)
 		}
 	}
+	// Compute only the digests something needs. Without a listed value, the
+	// report says "no MD5 listed" or "no SHA-256 listed" either way.
+	var which Digest
 	if digestListed(t.MD5) {
-		c.hasher = NewHasher(sinks...)
-	} else {
-		// Nothing to compare an MD5 with: the report says "no MD5 listed".
-		c.hasher = NewSHA256Hasher(sinks...)
+		which |= DigestMD5
 	}
+	if digestListed(t.SHA256) || t.Bundle.Data != nil || c.pgp != nil && c.pgp.shareSHA256 {
+		which |= DigestSHA256
+	}
+	c.hasher = NewHasherOf(which, sinks...)
 	return c, nil
 }
 
