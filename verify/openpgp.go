@@ -193,8 +193,8 @@ type openpgpOutcome struct {
 }
 
 // startOpenPGP prepares the check of asc for artifact name under req, using
-// only the keys of keys that req pins. It hashes the bytes as hashing says, as far as its signatures allow (see
-// openpgpCheck).
+// only the keys of keys that req pins. It hashes the bytes as hashing says,
+// as far as its signatures allow (see openpgpCheck).
 func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashing pgpHashing) *openpgpCheck {
 	c := &openpgpCheck{name: name, req: req}
 	ps, err := parseDetachedSignature(asc)
