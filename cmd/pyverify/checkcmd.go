@@ -386,7 +386,14 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 // error: verification failures first (exit 1), then network and I/O
 // failures (3), then policy gaps (4).
 func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, asJSON bool) error {
-	rep := &verify.Report{Schema: verify.ReportSchema, OK: true, Artifacts: reports}
+	return finishRunReport(u, &verify.Report{Artifacts: reports}, errs, cached, asJSON)
+}
+
+// finishRunReport is finishReport for a report that also carries the
+// run's sources and warnings.
+func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
+	rep.Schema, rep.OK = verify.ReportSchema, true
+	reports := rep.Artifacts
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
 	}
