@@ -117,8 +117,8 @@ func (l *hashLane) run(wg *sync.WaitGroup) {
 // A Hasher must be closed, which waits for its goroutines to finish. Its
 // methods must not be called concurrently with each other.
 type Hasher struct {
-	md5    hash.Hash // nil when MD5 is not computed
-	sha256 hash.Hash // nil when SHA-256 is not computed
+	md5    hash.Hash     // nil when MD5 is not computed
+	sha256 hash.Hash     // nil when SHA-256 is not computed
 	sinks  []*hashWriter // the extra sinks, in the order given
 	lanes  []*hashLane
 	inline bool            // no goroutines: lanes are fed by the caller
