@@ -64,9 +64,8 @@ func (c *hashChunk) release() {
 
 // A hashWriter is one destination of the bytes: a hash, or an extra sink.
 type hashWriter struct {
-	w    io.Writer
-	sink bool  // an extra sink, whose errors Close reports
-	err  error // the sink's first error; it then receives nothing more
+	w   io.Writer
+	err error // a sink's first error; it then receives nothing more
 }
 
 // A hashLane is a list of writers fed in turn by one goroutine (or, when
@@ -160,7 +159,7 @@ func NewHasherOf(which Digest, extra ...io.Writer) *Hasher {
 	h := &Hasher{}
 	for _, w := range extra {
 		if w != nil {
-			h.sinks = append(h.sinks, &hashWriter{w: w, sink: true})
+			h.sinks = append(h.sinks, &hashWriter{w: w})
 		}
 	}
 	// One lane for each hash, and one for the sinks (the OpenPGP check,
