@@ -172,6 +172,12 @@ type shortWriter struct{}
 func (shortWriter) Write(p []byte) (int, error) { return len(p) / 2, nil }
 
 func TestDigestFailingSink(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		withGOMAXPROCS(t, procs, testDigestFailingSink)
+	}
+}
+
+func testDigestFailingSink(t *testing.T) {
 	data := randomBytes(5*hashChunkSize+99, 7)
 	want := wantDigests(data)
 	boom := errors.New("boom")
@@ -189,16 +195,23 @@ func TestDigestFailingSink(t *testing.T) {
 	}
 	d, err := h.Close()
 	if !errors.Is(err, boom) {
-		t.Errorf("Close error = %v, want the first sink's", err)
+		t.Errorf("GOMAXPROCS=%d: Close error = %v, want the first sink's", runtime.GOMAXPROCS(0), err)
 	}
 	if !sameDigests(d, want) {
-		t.Error("digests wrong after a sink failed")
+		t.Errorf("GOMAXPROCS=%d: digests wrong after a sink failed", runtime.GOMAXPROCS(0))
 	}
 	if !bytes.Equal(good.Bytes(), data) {
-		t.Error("the healthy sink did not get every byte")
+		t.Errorf("GOMAXPROCS=%d: the healthy sink did not get every byte", runtime.GOMAXPROCS(0))
 	}
 	if _, err := DigestReader(bytes.NewReader(data), shortWriter{}); !errors.Is(err, io.ErrShortWrite) {
-		t.Errorf("short write: err = %v", err)
+		t.Errorf("GOMAXPROCS=%d: short write: err = %v", runtime.GOMAXPROCS(0), err)
+	}
+	// A sink on a Hasher of no digest at all still gets every byte.
+	var only bytes.Buffer
+	h = NewHasherOf(0, &only)
+	h.Write(data)
+	if d, err := h.Close(); err != nil || d.Size != int64(len(data)) || d.MD5 != nil || d.SHA256 != nil || !bytes.Equal(only.Bytes(), data) {
+		t.Errorf("GOMAXPROCS=%d: no digests: %+v, %v", runtime.GOMAXPROCS(0), d, err)
 	}
 }
 
