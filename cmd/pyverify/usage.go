@@ -127,7 +127,8 @@ Flags:
     --asc FILE         the OpenPGP signature (one file only)
     --sigstore FILE    the Sigstore bundle (one file only)
     --name NAME        the file name a digest stands for (digest form)
-    --jobs N           files checked in parallel (default 2)
+    --jobs N           files checked in parallel (default: 2, or 2/3 of the
+                       CPUs when more than 3; each file uses two already)
     --json             print the report as JSON on standard output
 
 ` + trustFlagsText + `
