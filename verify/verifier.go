@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"path/filepath"
 	"slices"
@@ -63,7 +64,9 @@ func WithRequire(kinds ...Kind) Option {
 
 // NewVerifier returns a Verifier for policy p, the OpenPGP keys in keys and
 // the Sigstore trusted material trustedRoot (see LoadTrustedRoot). Every
-// fingerprint the policy pins must be in keys.
+// fingerprint the policy pins must be in keys (as Keyring.Has says; a key
+// is parsed only when a check needs it, and a key that then fails to parse
+// fails that check).
 func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts ...Option) (*Verifier, error) {
 	if p == nil {
 		return nil, errors.New("verify: no policy")
@@ -176,12 +179,25 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 	}
 	c := &Check{v: v, t: t}
 	c.req, c.reqErr = v.policy.Lookup(t.Version, t.Class)
+	var sinks []io.Writer
 	if c.reqErr == nil && t.Signature.Data != nil && len(c.req.OpenPGP) > 0 {
-		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req)
-		c.hasher = NewHasher(c.pgp)
-	} else {
-		c.hasher = NewHasher()
+		// A SHA-256 signature is checked from the hasher's SHA-256; any
+		// other needs the bytes.
+		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req, pgpShareSHA256)
+		if c.pgp.needsBytes() {
+			sinks = append(sinks, c.pgp)
+		}
 	}
+	// Compute only the digests something needs. Without a listed value, the
+	// report says "no MD5 listed" or "no SHA-256 listed" either way.
+	var which Digest
+	if digestListed(t.MD5) {
+		which |= DigestMD5
+	}
+	if digestListed(t.SHA256) || t.Bundle.Data != nil || c.pgp != nil && c.pgp.shareSHA256 {
+		which |= DigestSHA256
+	}
+	c.hasher = NewHasherOf(which, sinks...)
 	return c, nil
 }
 
@@ -245,7 +261,7 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	var pgp *CheckResult
 	var warnings []string
 	if c.pgp != nil {
-		r, w := c.pgp.finish()
+		r, w := c.pgp.finish(c.hasher.sha256State)
 		pgp, warnings = &r, w
 	}
 	if herr != nil {
@@ -274,7 +290,8 @@ func (c *Check) Abort(cause error) ArtifactReport {
 	c.finished = true
 	c.hasher.Close()
 	if c.pgp != nil {
-		c.pgp.finish()
+		// Release the check's goroutines; its outcome is not a verdict.
+		c.pgp.finish(func() (hash.Hash, error) { return nil, cause })
 	}
 	return c.notRead(cause)
 }
@@ -447,6 +464,13 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 	return []CheckResult{size, md5, sha}
 }
 
+// digestListed reports whether the release data lists a digest: neither
+// blank nor "n/a".
+func digestListed(want string) bool {
+	want = strings.TrimSpace(want)
+	return want != "" && !strings.EqualFold(want, "n/a")
+}
+
 // compareDigest compares a listed hex digest with a computed one. have
 // reports whether the computed value is known.
 func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
@@ -454,7 +478,7 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 	want = strings.TrimSpace(want)
 	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
 	switch {
-	case want == "" || strings.EqualFold(want, "n/a"):
+	case !digestListed(want):
 		r.Status, r.Detail = StatusMissing, "no "+name+" listed"
 		return r
 	case !have:

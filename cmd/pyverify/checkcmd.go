@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,7 +50,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.asc, "asc", "", "")
 	fs.StringVar(&f.sigstore, "sigstore", "", "")
 	fs.StringVar(&f.name, "name", "", "")
-	fs.IntVar(&f.jobs, "jobs", 2, "")
+	fs.IntVar(&f.jobs, "jobs", defaultCheckJobs(runtime.NumCPU()), "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
 	fs.StringVar(&f.spdx, "spdx", "", "")
@@ -264,6 +265,18 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 	return fmt.Sprintf("%s: no %s%s next to the file", sanitize(file), sanitize(t.Name), strings.Join(missing, " or ")),
 		fmt.Sprintf("give the signature with %s, or run 'pyverify verify %s --file %s' to download the file with its signatures",
 			strings.Join(flags, " or "), t.Version, sanitize(t.Name))
+}
+
+// defaultCheckJobs is how many files check verifies at once on a machine
+// with cpus CPUs. The check of one file already keeps about one and a half
+// cores busy (MD5 on one goroutine, SHA-256 on another), so more files than
+// that would only add memory; but two files at once, even on two cores,
+// let one file's signature checks run while the other is hashed.
+func defaultCheckJobs(cpus int) int {
+	if cpus <= 1 {
+		return 1
+	}
+	return min(64, max(2, cpus*2/3))
 }
 
 // isVerifyOutcome reports whether err is a verification outcome (a failed

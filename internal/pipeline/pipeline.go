@@ -25,6 +25,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/filelock"
+	"github.com/pyverify/pyverify/internal/readahead"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -309,13 +310,15 @@ func sizeLimit(a manifest.Artifact) int64 {
 	return maxUnknownSize
 }
 
-// VerifyFile verifies the file at path against target, reading it once.
+// VerifyFile verifies the file at path against target, reading it once,
+// start to end, in large reads.
 func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
 	}
 	defer f.Close()
+	readahead.Sequential(f)
 	var r io.Reader = f
 	if progress != nil {
 		r = &countingReader{r: f, add: progress}
