@@ -9,6 +9,26 @@ type Report struct {
 	Schema    string           `json:"schema"`
 	OK        bool             `json:"ok"`
 	Artifacts []ArtifactReport `json:"artifacts"`
+	// Lifecycle says which release-cycle data the lifecycle gates
+	// (--deny-eol, --deny-prerelease, --deny-security-only) were evaluated
+	// with; nil when no gate was asked for.
+	Lifecycle *LifecycleContext `json:"lifecycle,omitempty"`
+}
+
+// A LifecycleContext records what the lifecycle gates of a report were
+// evaluated against, so that a reader knows how old the data was.
+type LifecycleContext struct {
+	// Data is "embedded" (the copy built into pyverify) or the file given
+	// with --release-cycle.
+	Data string `json:"data"`
+	// DataDate is how old the data is (YYYY-MM-DD): the day the embedded
+	// copy was taken, or the file's modification day.
+	DataDate string `json:"data_date,omitempty"`
+	// Today is the day the gates were evaluated for (YYYY-MM-DD).
+	Today string `json:"today"`
+	// Gates lists the gates asked for: "deny-eol", "deny-prerelease",
+	// "deny-security-only".
+	Gates []string `json:"gates"`
 }
 
 // An ArtifactReport says what was checked for one artifact and how each check
@@ -40,6 +60,10 @@ const (
 	// KindPolicy is the lookup of the artifact in the trust policy; it
 	// appears in a report only when it failed (a policy gap).
 	KindPolicy Kind = "policy"
+	// KindLifecycle is the release lifecycle gate (package lifecycle),
+	// evaluated after the signatures; it appears only when a gate was
+	// asked for.
+	KindLifecycle Kind = "lifecycle"
 )
 
 // A Status is how a check ended.
