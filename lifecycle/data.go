@@ -90,9 +90,9 @@ func (d *Data) Lookup(v manifest.Version) (Series, error) {
 }
 
 // Describe names the data for messages: "embedded release-cycle.json,
-// copied 2026-12-03".
+// copied 2026-12-03" or "release-cycle data in FILE, modified 2026-12-03".
 func (d *Data) Describe() string {
-	what := "release-cycle.json " + d.Origin
+	what := "release-cycle data in " + d.Origin
 	if d.Origin == "embedded" {
 		what = "embedded release-cycle.json"
 	}

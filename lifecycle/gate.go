@@ -61,8 +61,12 @@ func NewGate(g Gates, data *Data, today Date) (*Gate, error) {
 
 // Context describes the gate for a report.
 func (g *Gate) Context() *verify.LifecycleContext {
-	return &verify.LifecycleContext{Data: g.data.Origin, DataDate: g.data.Date.String(),
+	c := &verify.LifecycleContext{Data: g.data.Origin, DataDate: g.data.Date.String(),
 		Today: g.today.String(), Gates: g.gates.Names()}
+	if c.DataDate != "" {
+		c.DataDateKind = g.data.DateKind
+	}
+	return c
 }
 
 // Check evaluates the gates for release v. The result is a check of kind

@@ -94,7 +94,7 @@ func TestCheckUnknownSeries(t *testing.T) {
 	if !errors.Is(err, verify.ErrPolicyGap) || !errors.Is(err, ErrUnknownSeries) {
 		t.Fatalf("err = %v, want a policy gap", err)
 	}
-	want := "series 3.17 is not in the release-cycle.json testdata, copied 2026-12-03: the lifecycle gates cannot be evaluated"
+	want := "series 3.17 is not in the release-cycle data in testdata, copied 2026-12-03: the lifecycle gates cannot be evaluated"
 	if res.Status != verify.StatusMissing || !res.Required || res.Detail != want {
 		t.Errorf("%+v\nwant %q", res, want)
 	}

@@ -24,6 +24,8 @@ type LifecycleContext struct {
 	// DataDate is how old the data is (YYYY-MM-DD): the day the embedded
 	// copy was taken, or the file's modification day.
 	DataDate string `json:"data_date,omitempty"`
+	// DataDateKind says what DataDate is: "copied" or "modified".
+	DataDateKind string `json:"data_date_kind,omitempty"`
 	// Today is the day the gates were evaluated for (YYYY-MM-DD).
 	Today string `json:"today"`
 	// Gates lists the gates asked for: "deny-eol", "deny-prerelease",

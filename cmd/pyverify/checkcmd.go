@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -22,6 +23,7 @@ import (
 // checkFlags are the flags of 'pyverify check'.
 type checkFlags struct {
 	trust                            trustFlags
+	lifecycle                        lifecycleFlags
 	version, manifestFile            string
 	size                             string
 	md5, sha256, asc, sigstore, name string
@@ -34,6 +36,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	var f checkFlags
 	f.trust.register(fs)
+	f.lifecycle.registerGates(fs)
 	fs.StringVar(&f.version, "version", "", "")
 	fs.StringVar(&f.manifestFile, "manifest", "", "")
 	fs.StringVar(&f.size, "size", "", "")
@@ -79,23 +82,29 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
+	gate, err := f.lifecycle.gate(cmd)
+	if err != nil {
+		return err
+	}
 
 	var reports []verify.ArtifactReport
 	var errs []error
+	var versions []manifest.Version
 	if digestForm {
-		rep, err := checkDigest(cmd, v, &f, files[0], m)
+		rep, ver, err := checkDigest(cmd, v, &f, files[0], m)
 		if rep == nil {
 			return err
 		}
-		reports, errs = append(reports, *rep), append(errs, err)
+		reports, errs, versions = append(reports, *rep), append(errs, err), append(versions, ver)
 	} else {
 		targets := make([]verify.Target, len(files))
+		versions = make([]manifest.Version, len(files))
 		for i, file := range files {
 			t, err := fileTarget(cmd, &f, file, m)
 			if err != nil {
 				return err
 			}
-			targets[i] = t
+			targets[i], versions[i] = t, t.Version
 		}
 		reports = make([]verify.ArtifactReport, len(files))
 		errs = make([]error, len(files))
@@ -113,7 +122,8 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		}
 		wg.Wait()
 	}
-	return finishReport(u, reports, errs, nil, f.asJSON)
+	applyGate(gate, reports, versions, errs)
+	return finishReport(u, reports, errs, nil, gate, f.asJSON)
 }
 
 // isVerifyOutcome reports whether err is a verification outcome (a failed
@@ -239,57 +249,65 @@ func exists(path string) bool {
 }
 
 // checkDigest verifies a Sigstore bundle against a SHA-256 digest alone.
-func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, error) {
+// It returns the report and the release the digest stands for.
+func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, manifest.Version, error) {
+	var none manifest.Version
 	hexDigest := strings.TrimPrefix(arg, "sha256:")
 	if !isHex(hexDigest, 64) {
-		return nil, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
+		return nil, none, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
 	}
 	if f.name == "" {
-		return nil, usagef(cmd, "a digest needs --name, the file name it stands for")
+		return nil, none, usagef(cmd, "a digest needs --name, the file name it stands for")
 	}
 	if f.asc != "" {
-		return nil, usagef(cmd, "OpenPGP signatures cannot be checked against a digest: they need the file's bytes")
+		return nil, none, usagef(cmd, "OpenPGP signatures cannot be checked against a digest: they need the file's bytes")
 	}
 	if f.sigstore == "" {
-		return nil, usagef(cmd, "a digest needs --sigstore BUNDLE")
+		return nil, none, usagef(cmd, "a digest needs --sigstore BUNDLE")
 	}
 	name := f.name
 	if filepath.Base(name) != name {
-		return nil, usagef(cmd, "--name: want a file name, not a path")
+		return nil, none, usagef(cmd, "--name: want a file name, not a path")
 	}
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
 	var err error
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	if t.Bundle, err = localSidecar(f.sigstore, "", true); err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	digest, _ := hex.DecodeString(hexDigest)
 	rep, err := v.VerifyDigest(t, digest)
-	return &rep, err
+	return &rep, t.Version, err
 }
 
 // finishReport prints the report and turns the outcomes into the command's
 // error: verification failures first (exit 1), then network and I/O
 // failures (3), then policy gaps (4).
-func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, asJSON bool) error {
+func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, gate *lifecycle.Gate, asJSON bool) error {
 	rep := &verify.Report{Schema: verify.ReportSchema, OK: true, Artifacts: reports}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
 	}
 	code := exitOK
 	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}
-	failed := 0
+	failed, refused := 0, 0
 	for i, err := range errs {
 		if err == nil && reports[i].OK {
 			continue
 		}
 		rep.OK = false
 		failed++
+		if refusedByGate(reports[i]) {
+			refused++
+		}
 		c := exitFailed
 		if err != nil {
 			c = exitCode(err)
@@ -307,6 +325,9 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 	}
 	if code == exitOK {
 		return nil
+	}
+	if refused == failed {
+		return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts refused by the lifecycle gates (their signatures verified)", failed, len(reports))}
 	}
 	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))}
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usageMain)
 		return exitOK
 	case "--version", "-version", "version":
-		fmt.Fprintf(stdout, "pyverify %s\n", buildVersion())
+		u.printVersion(buildVersion(), lifecycle.Embedded())
 		return exitOK
 	case "manifest":
 		err = cmdManifest(ctx, u, rest)
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdVerify(ctx, u, rest)
 	case "policy":
 		err = cmdPolicy(ctx, u, rest)
+	case "lifecycle":
+		err = cmdLifecycle(ctx, u, rest)
 	default:
 		u.errorf("unknown command %q", sanitize(cmd))
 		u.hintf("run 'pyverify --help' for the list of commands")

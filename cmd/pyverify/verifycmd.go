@@ -21,6 +21,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	var (
 		trust          trustFlags
 		nf             netFlags
+		lf             lifecycleFlags
 		classes, files listFlag
 		dest, cache    string
 		jobs           int
@@ -28,6 +29,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	)
 	trust.register(fs)
 	nf.register(fs)
+	lf.registerGates(fs)
 	fs.Var(&classes, "os", "")
 	fs.Var(&files, "file", "")
 	fs.StringVar(&dest, "dest", ".", "")
@@ -59,6 +61,10 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 		wantClasses = append(wantClasses, mc)
 	}
 	v, err := trust.verifier(cmd)
+	if err != nil {
+		return err
+	}
+	gate, err := lf.gate(cmd)
 	if err != nil {
 		return err
 	}
@@ -104,17 +110,23 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	}
 
 	bar := newProgress(u, arts)
-	results := pipeline.Run(ctx, arts, pipeline.Options{
+	opts := pipeline.Options{
 		Client: client, Verifier: v, Version: version,
 		CacheDir: cache, Dest: dest, Jobs: jobs, Progress: bar.add,
-	})
+	}
+	if gate != nil {
+		// A release the gates refuse never reaches --dest.
+		opts.Admit = func(rep *verify.ArtifactReport) error { return gate.Apply(rep, version, nil) }
+	}
+	results := pipeline.Run(ctx, arts, opts)
 	bar.finish()
 
 	reports := make([]verify.ArtifactReport, len(results))
 	errs := make([]error, len(results))
+	versions := make([]manifest.Version, len(results))
 	cached := map[string]bool{}
 	for i, r := range results {
-		reports[i], errs[i] = r.Report, r.Err
+		reports[i], errs[i], versions[i] = r.Report, r.Err, version
 		if r.Err != nil && !isVerifyOutcome(r.Err) {
 			reports[i].OK = false
 			reports[i].Error = r.Err.Error()
@@ -124,7 +136,8 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	if ctx.Err() != nil {
 		return ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
 	}
-	return finishReport(u, reports, errs, cached, asJSON)
+	applyGate(gate, reports, versions, errs)
+	return finishReport(u, reports, errs, cached, gate, asJSON)
 }
 
 func classList() string {

@@ -47,6 +47,11 @@ type Options struct {
 	// Progress, if set, is called with the number of new bytes read, from
 	// the network or from the cache. It must be safe for concurrent use.
 	Progress func(int64)
+	// Admit, if set, is asked about each verified file before it is placed
+	// in Dest. It may add checks to the report (the lifecycle gates do);
+	// an error keeps the file out of Dest (it stays in the cache) and
+	// becomes the Result's Err. It must be safe for concurrent use.
+	Admit func(rep *verify.ArtifactReport) error
 }
 
 // A Result is the outcome for one artifact.
@@ -113,6 +118,9 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
 		if err == nil {
 			res.Report, res.Cached = rep, true
+			if err := admit(opt, &res.Report); err != nil {
+				return fail(err)
+			}
 			res.Path, res.Err = place(cached, opt.Dest, a.Name)
 			return res
 		}
@@ -162,8 +170,19 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if err := os.Rename(part, cached); err != nil {
 		return fail(err)
 	}
+	if err := admit(opt, &res.Report); err != nil {
+		return fail(err)
+	}
 	res.Path, res.Err = place(cached, opt.Dest, a.Name)
 	return res
+}
+
+// admit asks opt.Admit, if set, whether a verified file may be placed.
+func admit(opt Options, rep *verify.ArtifactReport) error {
+	if opt.Admit == nil {
+		return nil
+	}
+	return opt.Admit(rep)
 }
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is
