@@ -2,12 +2,14 @@ package main
 
 const exitCodesText = `Exit status:
     0  success: every selected artifact verified
-    1  verification failed: a size, digest or signature check failed
+    1  verification failed: a size, digest or signature check failed, or a
+       lifecycle gate (--deny-eol, …) refused the release
     2  usage error, or unreadable or invalid input (flags, pages, manifests,
        trust material)
     3  network or I/O failure (download failed, destination not writable)
     4  policy gap: nothing to verify against (unknown series, or no pinned
-       signer for an artifact's class)
+       signer for an artifact's class, or a gate asked for on a series the
+       lifecycle data does not know)
 `
 
 const trustFlagsText = `Trust flags (all commands that verify):
@@ -16,6 +18,17 @@ const trustFlagsText = `Trust flags (all commands that verify):
     --trusted-root FILE  replace the embedded Sigstore trusted_root.json
     --require KINDS      demand these signatures even where one would do:
                          openpgp, sigstore, or openpgp,sigstore
+`
+
+const lifecycleFlagsText = `Lifecycle gates (evaluated after the signatures; a refusal is exit 1 and
+the file never reaches --dest):
+    --deny-eol            refuse a release whose series is end-of-life
+    --deny-prerelease     refuse an alpha, beta or release candidate
+    --deny-security-only  refuse a series that no longer gets bugfix
+                          releases (security-only or end-of-life)
+    --today DATE          the day to judge by, YYYY-MM-DD (default: today, UTC)
+    --release-cycle FILE  replace the embedded release-cycle.json
+                          (see 'pyverify lifecycle')
 `
 
 const usageMain = `pyverify proves that CPython release files are exactly what python.org's
@@ -30,6 +43,7 @@ Usage:
     pyverify manifest VERSION [--json] [--api]
     pyverify manifest --page FILE|URL [--api-file FILE] [--json]
     pyverify policy [--json]
+    pyverify lifecycle [VERSION|SERIES] [--json]
     pyverify --version
 
 Commands:
@@ -37,6 +51,7 @@ Commands:
     check     verify files you already have, or a digest
     manifest  show what python.org says a release contains
     policy    print the trust policy: who signs what, per series
+    lifecycle show where a series stands: bugfix, security, end of life
 
 Run 'pyverify COMMAND --help' for a command's flags and examples.
 
@@ -44,6 +59,7 @@ Examples:
     $ pyverify verify 3.13.1 --os source --dest ./downloads
     $ pyverify check Python-3.12.4.tgz
     $ pyverify manifest 3.14.0 --json > manifest.json
+    $ pyverify verify 3.12.4 --os source --deny-eol --deny-prerelease
 
 MD5 is checked for integrity only: it is not a signature and proves nothing
 about who made a file.
@@ -78,6 +94,7 @@ Flags:
     --quiet           no progress or informational output
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     Download and verify the source tarballs of 3.13.1:
     $ pyverify verify 3.13.1 --os source --dest ./downloads
@@ -87,6 +104,9 @@ Examples:
 
     Verify against a mirror with python.org's layout:
     $ pyverify verify 3.12.4 --base-url https://mirror.example.org/python
+
+    Refuse an end-of-life series or a pre-release in CI:
+    $ pyverify verify 3.12.4 --os source --deny-eol --deny-prerelease
 
 ` + exitCodesText
 
@@ -116,9 +136,11 @@ Flags:
     --json             print the report as JSON on standard output
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     $ pyverify check Python-3.12.4.tgz python-3.12.4-amd64.exe
     $ pyverify check --manifest manifest.json downloads/*
+    $ pyverify check Python-3.12.4.tgz --deny-eol --deny-security-only
     $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
           --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
@@ -167,9 +189,45 @@ Flags:
 
 ` + exitCodesText
 
+const usageLifecycle = `Usage:
+    pyverify lifecycle [VERSION|SERIES] [flags]
+
+Shows where Python release series stand, from python.org's release-cycle.json
+(a copy is built into pyverify; 'pyverify version' prints its date):
+
+    status         as the data gives it: feature, prerelease, bugfix, security
+                   or end-of-life; where the date and the data disagree (a
+                   series past its end-of-life date still listed as security),
+                   the date wins and the output says so
+    first release  the date of 3.X.0
+    end of bugfix  PEP 602: 18 months after the first release up to 3.12,
+                   24 months from 3.13 (the 2023 amendment); none before 3.9
+    end of life    the data's date, or five years after the first release
+                   (PEP 602) when the data gives none
+
+Dates such as 2028-10 name a month; pyverify takes them to begin on its
+first day. With a VERSION (3.12.4, 3.14.0rc1) it also says whether the
+release is a pre-release. The data lists series, not releases: it cannot
+name the newest release of a series, and pyverify says so.
+
+Flags:
+    --json                print the report as JSON (format: see the README)
+    --today DATE          the day to judge by, YYYY-MM-DD (default: today, UTC)
+    --release-cycle FILE  use this release-cycle.json instead of the embedded one
+                          (https://peps.python.org/api/release-cycle.json)
+
+Examples:
+    $ pyverify lifecycle
+    $ pyverify lifecycle 3.12
+    $ pyverify lifecycle 3.14.0rc1 --json
+    $ pyverify lifecycle --today 2027-01-01 --release-cycle release-cycle.json
+
+` + exitCodesText
+
 var commandUsage = map[string]string{
-	"verify":   usageVerify,
-	"check":    usageCheck,
-	"manifest": usageManifest,
-	"policy":   usagePolicy,
+	"lifecycle": usageLifecycle,
+	"verify":    usageVerify,
+	"check":     usageCheck,
+	"manifest":  usageManifest,
+	"policy":    usagePolicy,
 }
