@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,6 +71,7 @@ type Data struct {
 	DateKind string
 
 	series []Series // newest first
+	sum    [32]byte // SHA-256 of the file, for Gate.Key
 }
 
 // ErrUnknownSeries is wrapped by the error Data.Lookup returns for a series
@@ -128,7 +130,7 @@ func Parse(data []byte) (*Data, error) {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errors.New(`want a JSON object of series, such as {"3.13": {"status": "bugfix", …}}`)
 	}
-	d := &Data{}
+	d := &Data{sum: sha256.Sum256(data)}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()

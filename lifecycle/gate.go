@@ -59,6 +59,13 @@ func NewGate(g Gates, data *Data, today Date) (*Gate, error) {
 	return &Gate{gates: g, data: data, today: today}, nil
 }
 
+// Key identifies what the gate's verdicts depend on: the gates, the day
+// and the data's content. A caller that records verdicts (such as an audit
+// state file) must not reuse them under another Key.
+func (g *Gate) Key() string {
+	return fmt.Sprintf("lifecycle:%s:%s:%x", strings.Join(g.gates.Names(), ","), g.today, g.data.sum[:8])
+}
+
 // Context describes the gate for a report.
 func (g *Gate) Context() *verify.LifecycleContext {
 	c := &verify.LifecycleContext{Data: g.data.Origin, DataDate: g.data.Date.String(),

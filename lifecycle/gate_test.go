@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pyverify/pyverify/manifest"
@@ -36,6 +37,17 @@ func TestNewGate(t *testing.T) {
 		Gates: []string{"deny-eol", "deny-prerelease", "deny-security-only"}}
 	if c.Data != want.Data || c.DataDate != want.DataDate || c.Today != want.Today || !slices.Equal(c.Gates, want.Gates) {
 		t.Errorf("Context() = %+v", c)
+	}
+	if k := g.Key(); !strings.HasPrefix(k, "lifecycle:deny-eol,deny-prerelease,deny-security-only:2026-01-02:") ||
+		k == newGate(t, all, Date{2026, 1, 3}).Key() || k == newGate(t, Gates{DenyEOL: true}, Date{2026, 1, 2}).Key() {
+		t.Errorf("Key() = %q: does not tell gates and days apart", k)
+	}
+	other, err := Parse([]byte(`{"3.13": {"status": "bugfix", "first_release": "2024-10-07"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g2, _ := NewGate(all, other, Date{2026, 1, 2}); g2.Key() == g.Key() {
+		t.Error("Key() does not tell data apart")
 	}
 	if (Gates{}).Any() || !(Gates{DenyPrerelease: true}).Any() {
 		t.Error("Any")
