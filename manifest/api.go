@@ -13,7 +13,8 @@ import (
 
 // A Fetcher returns the body of the document at url. It is how callers give
 // [FetchAPI] access to the network (or to saved files); it should cap what
-// it reads (at least [MaxAPISize] is needed) and honour ctx.
+// it reads (at least [MaxAPISize] is needed) and honour ctx. Its errors
+// should name the URL they concern, as internal/download's do.
 type Fetcher func(ctx context.Context, url string) ([]byte, error)
 
 // apiFile is a release_file object of python.org's JSON API; v1 and v2 share
@@ -263,7 +264,8 @@ const maxAPIPages = 50
 // The objects are read as [ParseAPIv2] reads them (relative URLs are
 // resolved against baseURL), and meta.total_count must match them.
 //
-// Errors from fetch are returned wrapped; bad data gives a [*DataError].
+// Errors from fetch are returned wrapped, after "Python VERSION: JSON API: "
+// (the fetcher names the URL); bad data gives a [*DataError].
 func FetchAPI(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*Manifest, error) {
 	if v.IsZero() {
 		return nil, errors.New("manifest: FetchAPI needs a version")
@@ -298,7 +300,7 @@ func FetchAPI(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*M
 		seen[cur] = true
 		data, err := fetch(ctx, cur)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", quoteIfNeeded(cur), err)
+			return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
 		}
 		p, err := parseV1Page(data, cur)
 		if err != nil {

@@ -286,8 +286,8 @@ func TestFetchAPIBad(t *testing.T) {
 		boom := errors.New("connection refused")
 		_, err := FetchAPI(context.Background(), func(context.Context, string) ([]byte, error) { return nil, boom }, base, v)
 		var de *DataError
-		if !errors.Is(err, boom) || errors.As(err, &de) {
-			t.Errorf("err = %v, want the fetcher's error, not a DataError", err)
+		if !errors.Is(err, boom) || errors.As(err, &de) || err.Error() != "Python "+v.String()+": JSON API: connection refused" {
+			t.Errorf("err = %v, want the fetcher's error after the release, not a DataError", err)
 		}
 	})
 	t.Run("not v1", func(t *testing.T) {

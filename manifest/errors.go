@@ -4,8 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // A DataError reports release data (a release page, API JSON or a saved
@@ -70,34 +70,11 @@ const (
 	maxTextLen = 1024
 )
 
-// quoteIfNeeded returns s as it is when it is short, valid UTF-8 and made
-// only of letters, digits, punctuation and symbols (no spaces, marks or
-// format characters), and a Go-quoted, ASCII-only form otherwise, so
-// that untrusted text can go into error messages safely.
-func quoteIfNeeded(s string) string {
-	const max = 120
-	if len(s) > max {
-		return strconv.QuoteToASCII(s[:max]) + "…"
-	}
-	if s == "" || !utf8.ValidString(s) {
-		return strconv.QuoteToASCII(s)
-	}
-	for _, r := range s {
-		if !unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) {
-			return strconv.QuoteToASCII(s)
-		}
-	}
-	return s
-}
+// quoteIfNeeded and quote put untrusted text into error messages: see
+// internal/safetext, which every package uses.
+func quoteIfNeeded(s string) string { return safetext.Word(s) }
 
-// quote returns s in double quotes, escaping anything unsafe.
-func quote(s string) string {
-	const max = 120
-	if len(s) > max {
-		return strconv.QuoteToASCII(s[:max]) + "…"
-	}
-	return strconv.QuoteToASCII(s)
-}
+func quote(s string) string { return safetext.Quote(s) }
 
 // rowName formats a locator for the n-th (1-based) item of kind ("row",
 // "artifact", "object") named name.

@@ -122,7 +122,7 @@ func TestReadManifestBad(t *testing.T) {
 		{"no schema", r(`"schema": "pyverify.manifest/v1",`, ""), "", "", "schema", "not a pyverify.manifest/v1 manifest"},
 		{"other schema", r(`manifest/v1"`, `manifest/v2"`), "", "", "schema", "not a pyverify.manifest/v1 manifest"},
 		{"unknown field", r(`"label": "Windows`, `"labels": "x", "label": "Windows`), "", "", "json", `unknown field "labels"`},
-		{"bad version", r(`"version": "3.14.0a2"`, `"version": "3.14.0a0"`), "", "", "version", "invalid version"},
+		{"bad version", r(`"version": "3.14.0a2"`, `"version": "3.14.0a0"`), "", "", "version", "is not a CPython version"},
 		{"no artifacts", nil, `{"schema":"pyverify.manifest/v1","version":"3.14.0a2","source":"x","artifacts":[]}`, "", "artifacts", "no artifacts"},
 		{"null artifacts", nil, `{"schema":"pyverify.manifest/v1","version":"3.14.0a2","source":"x","artifacts":null}`, "", "artifacts", "no artifacts"},
 		{"wrong type", r(`"size": 29471990`, `"size": "29471990"`), "", "", "json", `field "artifacts.size": want int64, got JSON string`},

@@ -42,85 +42,151 @@ import (
 // wrapping [ErrTooLarge]. Malformed data gives a [*DataError]; a failing
 // reader gives its own error.
 func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
-	src := quoteIfNeeded(pageURL)
+	p, err := newPageParser(pageURL)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := p.read(r)
+	if err != nil {
+		return nil, err
+	}
+	parts := p.find(doc)
+	if p.exhausted() {
+		return nil, p.tooComplex()
+	}
+	v, table, header, err := p.identify(parts, want)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{Schema: Schema, Version: v.String(), Source: pageURL}
+	if m.Artifacts, err = p.artifacts(table, header); err != nil {
+		return nil, err
+	}
+	if err := m.validate(p.src, "row"); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ErrNotReleasePage is wrapped by the *DataError of a document that is not a
+// python.org release page at all: it has neither a release title or heading
+// ("Python 3.12.4") nor a file table. A release page with a defect gives a
+// *DataError naming the row and field instead.
+var ErrNotReleasePage = errors.New("not a python.org release page (no release title, no file table)")
+
+// ErrNoPageVersion is wrapped by the *DataError of a release page that
+// names no version (no "Python 3.12.4" title or heading) when the caller
+// gave none either.
+var ErrNoPageVersion = errors.New("the page names no version and none was given")
+
+// A pageParser holds the state of one ParsePage call.
+type pageParser struct {
+	work
+	src  string   // the page's name in errors
+	base *url.URL // resolves relative links; nil when there is no page URL
+}
+
+func newPageParser(pageURL string) (*pageParser, error) {
+	p := &pageParser{work: work{left: maxNodeVisits}, src: quoteIfNeeded(pageURL)}
 	if pageURL == "" {
-		src = "release page"
+		p.src = "release page"
+		return p, nil
 	}
-	fail := func(row, field string, err error) error {
-		return &DataError{Source: src, Row: row, Field: field, Err: err}
+	var err error
+	if p.base, err = url.Parse(pageURL); err != nil {
+		return nil, fmt.Errorf("page URL %s: %v", quote(pageURL), err)
 	}
-	var base *url.URL
-	if pageURL != "" {
-		var err error
-		if base, err = url.Parse(pageURL); err != nil {
-			return nil, fmt.Errorf("page URL %s: %v", quote(pageURL), err)
-		}
-	}
+	return p, nil
+}
+
+func (p *pageParser) fail(row, field string, err error) error {
+	return &DataError{Source: p.src, Row: row, Field: field, Err: err}
+}
+
+func (p *pageParser) tooComplex() error {
+	return p.fail("", "", fmt.Errorf("%w: page too complex (more than %d node visits)", ErrTooLarge, maxNodeVisits))
+}
+
+// read reads at most MaxPageSize bytes of HTML and parses them.
+func (p *pageParser) read(r io.Reader) (*html.Node, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxPageSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src, err)
+		return nil, fmt.Errorf("%s: %w", p.src, err)
 	}
 	if len(data) > MaxPageSize {
-		return nil, fail("", "", fmt.Errorf("%w: page larger than %d bytes", ErrTooLarge, MaxPageSize))
+		return nil, p.fail("", "", fmt.Errorf("%w: page larger than %d bytes", ErrTooLarge, MaxPageSize))
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fail("", "", err)
+		return nil, p.fail("", "", err)
 	}
+	return doc, nil
+}
 
-	w := &work{left: maxNodeVisits}
-	tooComplex := func() error {
-		return fail("", "", fmt.Errorf("%w: page too complex (more than %d node visits)", ErrTooLarge, maxNodeVisits))
-	}
-	var tables, headings []*html.Node
-	var title *html.Node
-	w.walk(doc, func(n *html.Node) bool {
+// pageParts are the elements of a page that ParsePage reads.
+type pageParts struct {
+	title            *html.Node // the first <title>
+	headings, tables []*html.Node
+}
+
+// find collects the page's title, h1 headings and tables.
+func (p *pageParser) find(doc *html.Node) pageParts {
+	var parts pageParts
+	p.walk(doc, func(n *html.Node) bool {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
 			case atom.Table:
-				tables = append(tables, n)
+				parts.tables = append(parts.tables, n)
 			case atom.Title:
-				if title == nil {
-					title = n
+				if parts.title == nil {
+					parts.title = n
 				}
 			case atom.H1:
-				headings = append(headings, n)
+				parts.headings = append(parts.headings, n)
 			}
 		}
 		return true
 	})
-	if w.exhausted() {
-		return nil, tooComplex()
-	}
+	return parts
+}
 
-	v, err := w.pageVersion(title, headings, want)
-	if w.exhausted() {
-		return nil, tooComplex()
+// identify finds the release the page is for and its file table, telling a
+// document that is no release page at all from a release page with a defect.
+func (p *pageParser) identify(parts pageParts, want Version) (v Version, table, header *html.Node, err error) {
+	named := p.pageVersions(parts.title, parts.headings)
+	if p.exhausted() {
+		return v, nil, nil, p.tooComplex()
 	}
-	if err != nil {
-		return nil, fail("", fieldVersion, err)
+	table, header, terr := p.findFileTable(parts.tables)
+	if p.exhausted() {
+		return v, nil, nil, p.tooComplex()
 	}
-
-	table, header, err := w.findFileTable(tables)
-	if w.exhausted() {
-		return nil, tooComplex()
+	if len(named) == 0 && table == nil && !errors.Is(terr, errBadHeader) {
+		return v, nil, nil, p.fail("", "", ErrNotReleasePage)
 	}
-	if err != nil {
+	if v, err = checkPageVersion(named, want); err != nil {
+		return v, nil, nil, p.fail("", fieldVersion, err)
+	}
+	if terr != nil {
 		field := "table"
-		if errors.Is(err, errBadHeader) {
+		if errors.Is(terr, errBadHeader) {
 			field = "header"
 		}
-		return nil, fail("", field, err)
+		return v, nil, nil, p.fail("", field, terr)
 	}
-	cols, err := w.headerColumns(header)
-	if w.exhausted() {
-		return nil, tooComplex()
+	return v, table, header, nil
+}
+
+// artifacts reads the body rows of the file table.
+func (p *pageParser) artifacts(table, header *html.Node) ([]Artifact, error) {
+	cols, err := p.headerColumns(header)
+	if p.exhausted() {
+		return nil, p.tooComplex()
 	}
 	if err != nil {
-		return nil, fail("", "header", err)
+		return nil, p.fail("", "header", err)
 	}
-
-	m := &Manifest{Schema: Schema, Version: v.String(), Source: pageURL}
+	var arts []Artifact
 	n := 0
 	for _, tr := range tableRows(table) {
 		if tr == header {
@@ -132,24 +198,21 @@ func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 		}
 		n++
 		if n > MaxArtifacts {
-			return nil, fail("", "table", fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxArtifacts))
+			return nil, p.fail("", "table", fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxArtifacts))
 		}
-		a, field, err := w.parseRow(cols, cells, base)
-		if w.exhausted() {
-			return nil, tooComplex()
+		a, field, err := p.parseRow(cols, cells, p.base)
+		if p.exhausted() {
+			return nil, p.tooComplex()
 		}
 		if err != nil {
-			return nil, fail(rowName("row", n, a.Name), field, err)
+			return nil, p.fail(rowName("row", n, a.Name), field, err)
 		}
-		m.Artifacts = append(m.Artifacts, a)
+		arts = append(arts, a)
 	}
 	if n == 0 {
-		return nil, fail("", "table", errors.New("the file table has no rows"))
+		return nil, p.fail("", "table", errors.New("the file table has no rows"))
 	}
-	if err := m.validate(src, "row"); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return arts, nil
 }
 
 // work bounds the number of nodes ParsePage visits, so that nested markup
@@ -228,9 +291,10 @@ func isHTMLSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r'
 }
 
-// pageVersion finds the version the page names in its title and h1
-// headings and checks it against want.
-func (w *work) pageVersion(title *html.Node, headings []*html.Node, want Version) (Version, error) {
+// pageVersions returns the distinct versions the page names in its title
+// ("Python Release Python 3.14.0a2 | Python.org") and h1 headings
+// ("Python 3.14.0a2").
+func (w *work) pageVersions(title *html.Node, headings []*html.Node) []Version {
 	var found []Version
 	add := func(s string) {
 		rest, ok := strings.CutPrefix(s, "Python ")
@@ -260,6 +324,11 @@ func (w *work) pageVersion(title *html.Node, headings []*html.Node, want Version
 	for _, h := range headings {
 		add(w.textOf(h))
 	}
+	return found
+}
+
+// checkPageVersion checks the versions a page names against want.
+func checkPageVersion(found []Version, want Version) (Version, error) {
 	switch {
 	case len(found) > 1:
 		return Version{}, fmt.Errorf("the page names both %s and %s", found[0], found[1])
@@ -268,7 +337,7 @@ func (w *work) pageVersion(title *html.Node, headings []*html.Node, want Version
 	case len(found) == 1:
 		return found[0], nil
 	case want.IsZero():
-		return Version{}, errors.New("the page names no version and none was given")
+		return Version{}, ErrNoPageVersion
 	}
 	return want, nil
 }

@@ -271,3 +271,30 @@ func BenchmarkParsePage(b *testing.B) {
 		})
 	}
 }
+
+// TestParsePageNotReleasePage checks that a document with neither a release
+// title nor a file table is reported as no release page at all (with or
+// without an expected version), not as a release page with a defect.
+func TestParsePageNotReleasePage(t *testing.T) {
+	const pageURL = pythonOrg + "python-3140a2/"
+	files, _ := filepath.Glob("testdata/notpage/*")
+	if len(files) == 0 {
+		t.Fatal("no testdata/notpage files")
+	}
+	for _, f := range files {
+		for _, want := range []Version{{}, MustParseVersion("3.14.0a2")} {
+			_, err := ParsePage(bytes.NewReader(readFile(t, f)), pageURL, want)
+			if !errors.Is(err, ErrNotReleasePage) {
+				t.Errorf("%s (want %v): %v, want ErrNotReleasePage", f, want, err)
+				continue
+			}
+			wantDataError(t, err, "", "", pageURL+": not a python.org release page (no release title, no file table)")
+		}
+	}
+	// A release page with a defect is not "not a release page".
+	for _, f := range []string{"testdata/bad/no-file-table.html", "testdata/bad/no-version.html", "testdata/bad/header-version-not-first.html"} {
+		if _, err := ParsePage(bytes.NewReader(readFile(t, f)), pageURL, Version{}); errors.Is(err, ErrNotReleasePage) {
+			t.Errorf("%s: %v, want the defect named", f, err)
+		}
+	}
+}

@@ -24,41 +24,79 @@ type Version struct {
 // rejected instead of overflowing or producing enormous slugs.
 const maxComponent = 999
 
-// ErrInvalidVersion is wrapped by every error ParseVersion returns.
+// ErrInvalidVersion is matched (with errors.Is) by every error
+// ParseVersion returns.
 var ErrInvalidVersion = errors.New("invalid version")
+
+// versionExamples ends every version error: what a valid tag looks like.
+const versionExamples = "want e.g. 3.12.4, 3.14.0rc1"
+
+// A versionError says, in a person's terms, why a tag is not a CPython
+// version: `"3.12.4rc" is not a CPython version: rc needs a number (want e.g.
+// 3.12.4, 3.14.0rc1)`. why is empty when the text does not look like an
+// attempt at a version at all, where details would only confuse.
+type versionError struct {
+	tag, why string
+}
+
+func (e *versionError) Error() string {
+	s := quote(e.tag) + " is not a CPython version"
+	if e.tag == "" {
+		s = "the version is empty"
+	}
+	if e.why != "" {
+		s += ": " + e.why
+	}
+	return s + " (" + versionExamples + ")"
+}
+
+func (e *versionError) Is(target error) bool { return target == ErrInvalidVersion }
 
 // ParseVersion parses a CPython release tag. It accepts MAJOR.MINOR,
 // MAJOR.MINOR.PATCH, and either form followed by a pre-release suffix
 // aN, bN or rcN. Anything else is an error: no leading "v", no spaces,
-// no leading zeros, no other suffixes.
+// no leading zeros, no other suffixes. The error matches
+// [ErrInvalidVersion] and says what is wrong in a person's terms.
 func ParseVersion(s string) (Version, error) {
 	bad := func(why string) (Version, error) {
-		return Version{}, fmt.Errorf("%w %q: %s", ErrInvalidVersion, s, why)
+		return Version{}, &versionError{tag: s, why: why}
 	}
-	if s == "" {
-		return bad("empty")
-	}
-	if len(s) > 32 {
+	switch {
+	case s == "":
+		return bad("")
+	case len(s) > 32:
 		return bad("too long")
+	case len(s) > 1 && s[0] == 'v' && isDigit(s[1]):
+		return bad(`drop the leading "v"`)
+	case !isDigit(s[0]):
+		// Not an attempt at a version (a word, a file name): no details.
+		return bad("")
 	}
 	num := s
 	var v Version
 	for _, pre := range []string{"rc", "a", "b"} {
 		if i := strings.LastIndex(s, pre); i > 0 {
-			n, err := parseComponent(s[i+len(pre):])
+			digits := s[i+len(pre):]
+			if digits == "" {
+				return bad(pre + " needs a number, such as " + pre + "1")
+			}
+			n, err := parseComponent(digits)
 			if err != nil {
-				return bad("pre-release number: " + err.Error())
+				return bad(err.Error() + " after " + quote(pre))
 			}
 			if n == 0 {
-				return bad("pre-release numbers start at 1")
+				return bad("pre-release numbers start at 1 (" + pre + "1)")
 			}
 			v.Pre, v.PreNum, num = pre, n, s[:i]
 			break
 		}
 	}
 	parts := strings.Split(num, ".")
-	if len(parts) < 2 || len(parts) > 3 {
-		return bad("want MAJOR.MINOR[.PATCH] with an optional aN, bN or rcN suffix")
+	switch {
+	case len(parts) < 2:
+		return bad("want MAJOR.MINOR or MAJOR.MINOR.PATCH")
+	case len(parts) > 3:
+		return bad("more than three numbers")
 	}
 	var nums [3]int
 	for i, p := range parts {
@@ -71,26 +109,28 @@ func ParseVersion(s string) (Version, error) {
 	v.Major, v.Minor, v.Patch = nums[0], nums[1], nums[2]
 	v.HasPatch = len(parts) == 3
 	if v.Major < 1 {
-		return bad("major version must be at least 1")
+		return bad("the major version is at least 1")
 	}
 	return v, nil
 }
 
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 func parseComponent(p string) (int, error) {
 	if p == "" {
-		return 0, errors.New("empty number")
+		return 0, errors.New("a number is missing")
 	}
 	for _, c := range p {
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("%q is not a number", p)
+			return 0, fmt.Errorf("%s is not a number", quote(p))
 		}
 	}
 	if len(p) > 1 && p[0] == '0' {
-		return 0, fmt.Errorf("%q has a leading zero", p)
+		return 0, fmt.Errorf("%s has a leading zero", quote(p))
 	}
 	n, err := strconv.Atoi(p)
 	if err != nil || n > maxComponent {
-		return 0, fmt.Errorf("%q is out of range", p)
+		return 0, fmt.Errorf("%s is out of range (at most %d)", quote(p), maxComponent)
 	}
 	return n, nil
 }

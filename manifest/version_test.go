@@ -115,8 +115,35 @@ func TestParseVersionInvalid(t *testing.T) {
 		if !errors.Is(err, ErrInvalidVersion) {
 			t.Errorf("ParseVersion(%q) = %v, %v; want ErrInvalidVersion", s, v, err)
 		}
-		if err != nil && !strings.Contains(err.Error(), "invalid version") {
+		if err != nil && !strings.Contains(err.Error(), "is not a CPython version") && !strings.HasPrefix(err.Error(), "the version is empty") {
 			t.Errorf("ParseVersion(%q): error %q does not say what failed", s, err)
+		}
+	}
+}
+
+// TestParseVersionMessages pins the wording people see: the tag, that it
+// is not a CPython version, a detail only where the tag looks like an
+// attempt at one, and examples.
+func TestParseVersionMessages(t *testing.T) {
+	const ex = " (want e.g. 3.12.4, 3.14.0rc1)"
+	for tag, want := range map[string]string{
+		"notaversion":  `"notaversion" is not a CPython version` + ex,
+		"":             `the version is empty` + ex,
+		"3.12.4rc":     `"3.12.4rc" is not a CPython version: rc needs a number, such as rc1` + ex,
+		"3.12.4rc0":    `"3.12.4rc0" is not a CPython version: pre-release numbers start at 1 (rc1)` + ex,
+		"3.12.4rcx":    `"3.12.4rcx" is not a CPython version: "x" is not a number after "rc"` + ex,
+		"v3.13.1":      `"v3.13.1" is not a CPython version: drop the leading "v"` + ex,
+		"3.12.04":      `"3.12.04" is not a CPython version: "04" has a leading zero` + ex,
+		"3.12.4.1":     `"3.12.4.1" is not a CPython version: more than three numbers` + ex,
+		"3":            `"3" is not a CPython version: want MAJOR.MINOR or MAJOR.MINOR.PATCH` + ex,
+		"3.1000":       `"3.1000" is not a CPython version: "1000" is out of range (at most 999)` + ex,
+		"0.1":          `"0.1" is not a CPython version: the major version is at least 1` + ex,
+		"3.12.0\x1b[m": `"3.12.0\x1b[m" is not a CPython version: "0\x1b[m" is not a number` + ex,
+		"3.12.0\n":     `"3.12.0\n" is not a CPython version: "0\n" is not a number` + ex,
+	} {
+		_, err := ParseVersion(tag)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseVersion(%q) error:\n got %v\nwant %s", tag, err, want)
 		}
 	}
 }

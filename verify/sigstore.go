@@ -8,12 +8,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
@@ -53,7 +51,11 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 	}
 	tr, err := root.NewTrustedRootFromJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore: trusted root: %s", cleanSigstoreText(err.Error()))
+		msg := strings.TrimSpace(strings.TrimPrefix(protoText(err), "failed to proto-json unmarshal trusted root: "))
+		if strings.HasSuffix(msg, "media type:") {
+			msg = "no mediaType" // sigstore-go names the empty media type as ""
+		}
+		return nil, fmt.Errorf("sigstore: trusted root: %s", msg)
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
 		return nil, errors.New("sigstore: trusted root: no certificate authorities")
@@ -62,6 +64,34 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 		return nil, errors.New("sigstore: trusted root: no transparency logs")
 	}
 	return tr, nil
+}
+
+// A NotBundleError reports a .sigstore file that is not a Sigstore bundle
+// at all (empty, not a JSON object, or without a media type), as opposed to
+// a bundle that does not verify. Callers can name the file at fault.
+type NotBundleError struct {
+	// Why says what the data is instead, such as "the file is empty".
+	Why string
+}
+
+func (e *NotBundleError) Error() string {
+	return "sigstore: the .sigstore file is not a Sigstore bundle (" + e.Why + ")"
+}
+
+// CheckBundleFormat reports whether data is a Sigstore bundle of a media
+// type python.org has published, without verifying it: nil, a
+// *NotBundleError, or an error saying how the bundle is malformed. It lets a
+// caller name the file at fault before verification.
+func CheckBundleFormat(data []byte) error {
+	_, err := parseSigstoreBundle(data)
+	return err
+}
+
+// protoText is the text of a protobuf error, with the non-breaking spaces
+// the protobuf module puts in its messages (to discourage matching them)
+// made plain spaces, cleaned for printing.
+func protoText(err error) string {
+	return cleanSigstoreText(strings.ReplaceAll(err.Error(), "\u00a0", " "))
 }
 
 // errSigstoreDigestMismatch: the bundle signs a digest other than the file's.
@@ -99,38 +129,6 @@ func sigstoreStage(stage string, err error) error {
 // formatSigstoreSigner names a signer as "email (issuer)".
 func formatSigstoreSigner(identity, issuer string) string {
 	return cleanSigstoreText(identity) + " (" + cleanSigstoreText(issuer) + ")"
-}
-
-// cleanSigstoreText makes text that may come from a bundle safe to print:
-// control and other non-printable characters are escaped and long text is
-// cut.
-func cleanSigstoreText(s string) string {
-	const limit = 300
-	var b strings.Builder
-	for i, r := range s {
-		if i >= limit {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-			b.WriteString(`\ufffd`)
-		case unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		}
-	}
-	return b.String()
-}
-
-// truncateSigstoreText cuts s to at most 100 bytes, for quoting with %q.
-func truncateSigstoreText(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
-	}
-	return s
 }
 
 // A sigstoreChecker verifies python.org's Sigstore bundles offline against
@@ -286,14 +284,19 @@ func mapSigstoreError(err error) error {
 // signature, identity) is unchanged.
 func parseSigstoreBundle(data []byte) (*bundle.Bundle, error) {
 	switch {
-	case len(data) == 0:
-		return nil, sigstoreStage("bundle", errors.New("empty"))
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil, &NotBundleError{Why: "the file is empty"}
 	case len(data) > maxSigstoreBundleSize:
 		return nil, sigstoreStage("bundle", fmt.Errorf("too large (%d bytes, limit %d)", len(data), maxSigstoreBundleSize))
+	case bytes.TrimSpace(data)[0] != '{':
+		return nil, &NotBundleError{Why: "not a JSON object"}
 	}
 	pb := new(protobundle.Bundle)
 	if err := protojson.Unmarshal(data, pb); err != nil {
-		return nil, sigstoreStage("bundle", fmt.Errorf("malformed JSON: %v", err))
+		return nil, sigstoreStage("bundle", fmt.Errorf("malformed JSON: %s", protoText(err)))
+	}
+	if pb.GetMediaType() == "" {
+		return nil, &NotBundleError{Why: "no mediaType"}
 	}
 	var opts []bundle.Option
 	switch pb.GetMediaType() {
@@ -309,10 +312,8 @@ func parseSigstoreBundle(data []byte) (*bundle.Bundle, error) {
 		// Intermediates in a v0.3 chain only help build the path to a
 		// trusted Fulcio root; they are never trusted themselves.
 		opts = append(opts, bundle.AllowCertificateChain())
-	case "":
-		return nil, sigstoreStage("bundle", errors.New("no media type"))
 	default:
-		return nil, sigstoreStage("bundle", fmt.Errorf("unsupported media type %q", truncateSigstoreText(pb.GetMediaType())))
+		return nil, sigstoreStage("bundle", fmt.Errorf("unsupported media type %q", safetext.Cut(pb.GetMediaType(), 100)))
 	}
 	b, err := bundle.NewBundle(pb, opts...)
 	if err != nil {

@@ -655,11 +655,13 @@ func TestSigstoreMalformed(t *testing.T) {
 	for _, tc := range []struct {
 		name, data, want string
 	}{
-		{"empty", "", "sigstore: bundle: empty"},
-		{"not JSON", "<html>", "sigstore: bundle: malformed JSON"},
-		{"array", "[]", "sigstore: bundle: malformed JSON"},
+		{"empty", "", "sigstore: the .sigstore file is not a Sigstore bundle (the file is empty)"},
+		{"blank", " \n", "sigstore: the .sigstore file is not a Sigstore bundle (the file is empty)"},
+		{"not JSON", "<html>", "sigstore: the .sigstore file is not a Sigstore bundle (not a JSON object)"},
+		{"array", "[]", "sigstore: the .sigstore file is not a Sigstore bundle (not a JSON object)"},
+		{"broken JSON", "{", "sigstore: bundle: malformed JSON: "},
 		{"unknown field", `{"mediaType":"` + sigstoreMediaTypeV03b + `","x":1}`, "sigstore: bundle: malformed JSON"},
-		{"no media type", `{}`, "sigstore: bundle: no media type"},
+		{"no media type", `{}`, "sigstore: the .sigstore file is not a Sigstore bundle (no mediaType)"},
 		{"wrong media type", `{"mediaType":"application/json"}`, `sigstore: bundle: unsupported media type "application/json"`},
 		{"v0.4", `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.4+json"}`, `sigstore: bundle: unsupported media type`},
 		{"control chars", `{"mediaType":"a\u001b[31mb"}`, `sigstore: bundle: unsupported media type "a\x1b[31mb"`},
@@ -672,6 +674,15 @@ func TestSigstoreMalformed(t *testing.T) {
 		if err == nil || signer != "" || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%s: check = %q, %v; want error starting %q", tc.name, signer, err, tc.want)
 		}
+	}
+	for _, data := range []string{"", "[]", "{}", "<html>"} {
+		var nb *NotBundleError
+		if err := CheckBundleFormat([]byte(data)); !errors.As(err, &nb) {
+			t.Errorf("CheckBundleFormat(%q) = %v, want a *NotBundleError", data, err)
+		}
+	}
+	if err := CheckBundleFormat(rb.json); err != nil {
+		t.Errorf("CheckBundleFormat(real bundle) = %v", err)
 	}
 	if _, err := c.check(rb.json, rb.sha256[:31], rb.identity, rb.issue); err == nil {
 		t.Error("short digest accepted")
@@ -796,6 +807,7 @@ func TestLoadTrustedRoot(t *testing.T) {
 		{"empty", "", "sigstore: trusted root: empty"},
 		{"not JSON", "nope", "sigstore: trusted root: "},
 		{"wrong media type", `{"mediaType":"x"}`, "sigstore: trusted root: unsupported TrustedRoot media type"},
+		{"no media type", `{}`, "sigstore: trusted root: no mediaType"},
 		{"no authorities", `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`, "sigstore: trusted root: no certificate authorities"},
 		{"too large", strings.Repeat(" ", maxTrustedRootSize+1), "sigstore: trusted root: too large"},
 	} {
@@ -813,7 +825,7 @@ func TestCleanSigstoreText(t *testing.T) {
 		"plain":             "plain",
 		"a\x1b[0mb":         `a\x1b[0mb`,
 		"line\nbreak":       `line\nbreak`,
-		"bad\xffutf8":       `bad\ufffdutf8`,
+		"bad\xffutf8":       `bad\xffutf8`,
 		"ünïcode":           "ünïcode",
 		"\u202eright-to-lf": `\u202eright-to-lf`,
 	} {

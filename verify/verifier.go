@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -118,6 +119,10 @@ type Sidecar struct {
 	// Listed reports whether the release data lists the file; with nil
 	// Data it means the server does not have a file it lists.
 	Listed bool
+	// Path is the local file the signature was looked for next to the
+	// artifact (pyverify check), or "" when it was downloaded. With nil
+	// Data, the report then says which file is missing.
+	Path string
 }
 
 // A VerificationError reports an artifact that failed verification. It
@@ -378,6 +383,12 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 
 // sidecarAbsent words a missing signature file.
 func sidecarAbsent(what string, s Sidecar) string {
+	switch name := filepath.Base(s.Path); {
+	case s.Path != "" && s.Listed:
+		return "no " + name + " next to the file, though the release lists one"
+	case s.Path != "":
+		return "no " + name + " next to the file"
+	}
 	if s.Listed {
 		return "no " + what + ": listed on the page but the server does not have it"
 	}

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
@@ -68,20 +70,15 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if single && len(files) > 1 {
 		return usagef(cmd, "--size, --md5, --sha256, --asc and --sigstore apply to one file; use --manifest for many")
 	}
-	var m *manifest.Manifest
-	if f.manifestFile != "" {
-		data, err := readCapped(f.manifestFile, manifest.MaxManifestSize)
-		if err != nil {
-			return inputError(fmt.Errorf("--manifest: %w", err))
-		}
-		if m, err = manifest.ReadManifest(bytes.NewReader(data)); err != nil {
-			return err
-		}
+	m, err := readManifestFile(f.manifestFile)
+	if err != nil {
+		return err
 	}
 	v, err := f.trust.verifier(cmd)
 	if err != nil {
 		return err
 	}
+	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -89,22 +86,22 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 
 	var reports []verify.ArtifactReport
 	var errs []error
-	var versions []manifest.Version
+	var targets []verify.Target
 	if digestForm {
-		rep, ver, err := checkDigest(cmd, v, &f, files[0], m)
+		rep, target, err := checkDigest(cmd, v, &f, files[0], m)
 		if rep == nil {
 			return err
 		}
-		reports, errs, versions = append(reports, *rep), append(errs, err), append(versions, ver)
+		reports, errs = append(reports, *rep), append(errs, err)
+		targets = append(targets, target)
 	} else {
-		targets := make([]verify.Target, len(files))
-		versions = make([]manifest.Version, len(files))
+		targets = make([]verify.Target, len(files))
 		for i, file := range files {
 			t, err := fileTarget(cmd, &f, file, m)
 			if err != nil {
 				return err
 			}
-			targets[i], versions[i] = t, t.Version
+			targets[i] = t
 		}
 		reports = make([]verify.ArtifactReport, len(files))
 		errs = make([]error, len(files))
@@ -122,8 +119,94 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		}
 		wg.Wait()
 	}
+	versions := make([]manifest.Version, len(targets))
+	for i, t := range targets {
+		versions[i] = t.Version
+	}
 	applyGate(gate, reports, versions, errs)
-	return finishReport(u, reports, errs, nil, gate, f.asJSON)
+	return explainLocal(finishReport(u, reports, errs, nil, gate, f.asJSON), files, targets, reports)
+}
+
+// readManifestFile reads --manifest, if given.
+func readManifestFile(path string) (*manifest.Manifest, error) {
+	if path == "" {
+		return nil, nil
+	}
+	const hint = "--manifest wants a file written by 'pyverify manifest VERSION --json'"
+	data, err := readCapped(path, manifest.MaxManifestSize)
+	if err != nil {
+		return nil, inputError(withHint(err, hint))
+	}
+	m, err := manifest.ReadManifest(bytes.NewReader(data))
+	if err != nil {
+		// Name the file the user gave.
+		var de *manifest.DataError
+		if errors.As(err, &de) {
+			de.Source = sanitize(path)
+		}
+		return nil, withHint(err, hint)
+	}
+	return m, nil
+}
+
+// explainLocal replaces the summary of a check in which one file failed
+// by what is wrong with its local signature files, with the next step: a
+// .sigstore file that is no bundle, or signatures that are not next to the
+// file. err is what finishReport returned.
+func explainLocal(err error, files []string, targets []verify.Target, reports []verify.ArtifactReport) error {
+	var re *reportedError
+	if !errors.As(err, &re) {
+		return err
+	}
+	var msgs, hints []string
+	for i, t := range targets {
+		if i >= len(reports) || reports[i].OK {
+			continue
+		}
+		if msg, hint := localProblem(files[i], t, reports[i]); msg != "" {
+			msgs, hints = append(msgs, msg), append(hints, hint)
+		}
+	}
+	switch {
+	case len(msgs) == 0:
+		return err
+	case len(msgs) == 1 && re.failed == 1:
+		return withHint(&reportedError{code: re.code, msg: msgs[0], failed: 1}, "%s", hints[0])
+	}
+	return withHint(err, "%s", hints[0])
+}
+
+// localProblem says what is wrong with the signature files of a local file
+// that failed to verify, and what to do, or returns "" when they are not
+// the problem.
+func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg, hint string) {
+	var nb *verify.NotBundleError
+	if t.Bundle.Data != nil && errors.As(verify.CheckBundleFormat(t.Bundle.Data), &nb) {
+		return fmt.Sprintf("%s: not a Sigstore bundle (%s)", sanitize(t.Bundle.Path), nb.Why),
+			fmt.Sprintf("download %s again from python.org ('pyverify manifest %s' lists its URL)", sanitize(t.Name+".sigstore"), t.Version)
+	}
+	var missing []string
+	for _, c := range rep.Checks {
+		if c.Status != verify.StatusMissing || !c.Required {
+			continue
+		}
+		switch {
+		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && t.Signature.Path != "":
+			missing = append(missing, ".asc")
+		case c.Kind == verify.KindSigstore && t.Bundle.Data == nil && t.Bundle.Path != "":
+			missing = append(missing, ".sigstore")
+		}
+	}
+	if len(missing) == 0 {
+		return "", ""
+	}
+	var flags []string
+	for _, m := range missing {
+		flags = append(flags, "--"+map[string]string{".asc": "asc", ".sigstore": "sigstore"}[m]+" FILE")
+	}
+	return fmt.Sprintf("%s: no %s%s next to the file", sanitize(file), sanitize(t.Name), strings.Join(missing, " or ")),
+		fmt.Sprintf("give the signature with %s, or run 'pyverify verify %s --file %s' to download the file with its signatures",
+			strings.Join(flags, " or "), t.Version, sanitize(t.Name))
 }
 
 // isVerifyOutcome reports whether err is a verification outcome (a failed
@@ -140,9 +223,10 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	name := filepath.Base(file)
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
 	if st, err := os.Stat(file); err != nil {
-		return t, inputError(err)
+		return t, inputError(withHint(&fileError{"read", file, err},
+			"check the path; 'pyverify verify VERSION' downloads and verifies a release"))
 	} else if !st.Mode().IsRegular() {
-		return t, inputError(fmt.Errorf("%s: not a regular file", sanitize(file)))
+		return t, inputError(&fileError{"read", file, errNotRegular(st.Mode())})
 	}
 	var listed *manifest.Artifact
 	if m != nil {
@@ -153,7 +237,8 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 			}
 		}
 		if listed == nil {
-			return t, usagef(cmd, "%s: not listed in the manifest %s", sanitize(name), f.manifestFile)
+			return t, inputError(withHint(fmt.Errorf("%s: not a file of Python %s, says the manifest %s", sanitize(name), sanitize(m.Version), sanitize(f.manifestFile)),
+				"check the file name, or give the manifest of its release ('pyverify manifest VERSION --json')"))
 		}
 		t.Class, t.Size, t.MD5, t.SHA256 = listed.Class, listed.Size, listed.MD5, listed.SHA256
 	}
@@ -164,10 +249,10 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
 		return t, err
 	}
-	if t.Signature, err = localSidecar(f.asc, file+".asc", listed != nil && listed.GPGURL != ""); err != nil {
+	if t.Signature, err = localSidecar("asc", f.asc, file+".asc", listed != nil && listed.GPGURL != ""); err != nil {
 		return t, err
 	}
-	if t.Bundle, err = localSidecar(f.sigstore, file+".sigstore", listed != nil && listed.SigstoreURL != ""); err != nil {
+	if t.Bundle, err = localSidecar("sigstore", f.sigstore, file+".sigstore", listed != nil && listed.SigstoreURL != ""); err != nil {
 		return t, err
 	}
 	if t.Bundle.Data == nil && exists(file+".crt") && exists(file+".sig") {
@@ -192,7 +277,8 @@ func targetVersion(cmd string, f *checkFlags, name string, m *manifest.Manifest)
 			return v, nil
 		}
 	}
-	return manifest.Version{}, usagef(cmd, "%s: cannot tell the release from the file name: give --version", sanitize(name))
+	return manifest.Version{}, withHint(usagef(cmd, "%s: cannot tell the release from the file name", sanitize(name)),
+		"give it with --version, such as --version 3.12.4")
 }
 
 // expectedFromFlags applies --size, --md5 and --sha256.
@@ -227,20 +313,33 @@ func isHex(s string, n int) bool {
 	return err == nil
 }
 
-// localSidecar reads a signature given by flag, or found next to the file.
-func localSidecar(flagPath, beside string, listed bool) (verify.Sidecar, error) {
+// localSidecar reads a signature given by flag (--asc, --sigstore), or
+// found next to the file (beside; "" when there is no file).
+func localSidecar(flagName, flagPath, beside string, listed bool) (verify.Sidecar, error) {
 	path := flagPath
 	if path == "" {
 		if !exists(beside) {
-			return verify.Sidecar{Listed: listed}, nil
+			return verify.Sidecar{Listed: listed, Path: beside}, nil
 		}
 		path = beside
 	}
 	data, err := readCapped(path, 1<<20)
 	if err != nil {
+		if flagPath != "" {
+			err = withHint(err, "--%s wants the signature file of the artifact", flagName)
+		}
 		return verify.Sidecar{}, inputError(err)
 	}
-	return verify.Sidecar{Data: data, Listed: true}, nil
+	return verify.Sidecar{Data: data, Listed: true, Path: path}, nil
+}
+
+// errNotRegular is the cause of a fileError for a path that is not a
+// regular file.
+func errNotRegular(mode os.FileMode) error {
+	if mode.IsDir() {
+		return syscall.EISDIR
+	}
+	return errors.New("not a regular file")
 }
 
 func exists(path string) bool {
@@ -249,40 +348,38 @@ func exists(path string) bool {
 }
 
 // checkDigest verifies a Sigstore bundle against a SHA-256 digest alone.
-// It returns the report and the release the digest stands for.
-func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, manifest.Version, error) {
-	var none manifest.Version
+func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, verify.Target, error) {
 	hexDigest := strings.TrimPrefix(arg, "sha256:")
 	if !isHex(hexDigest, 64) {
-		return nil, none, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
+		return nil, verify.Target{}, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
 	}
 	if f.name == "" {
-		return nil, none, usagef(cmd, "a digest needs --name, the file name it stands for")
+		return nil, verify.Target{}, usagef(cmd, "a digest needs --name, the file name it stands for")
 	}
 	if f.asc != "" {
-		return nil, none, usagef(cmd, "OpenPGP signatures cannot be checked against a digest: they need the file's bytes")
+		return nil, verify.Target{}, usagef(cmd, "OpenPGP signatures cannot be checked against a digest: they need the file's bytes")
 	}
 	if f.sigstore == "" {
-		return nil, none, usagef(cmd, "a digest needs --sigstore BUNDLE")
+		return nil, verify.Target{}, usagef(cmd, "a digest needs --sigstore BUNDLE")
 	}
 	name := f.name
 	if filepath.Base(name) != name {
-		return nil, none, usagef(cmd, "--name: want a file name, not a path")
+		return nil, verify.Target{}, usagef(cmd, "--name: want a file name, not a path")
 	}
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
 	var err error
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
-		return nil, none, err
+		return nil, t, err
 	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
-		return nil, none, err
+		return nil, t, err
 	}
-	if t.Bundle, err = localSidecar(f.sigstore, "", true); err != nil {
-		return nil, none, err
+	if t.Bundle, err = localSidecar("sigstore", f.sigstore, "", true); err != nil {
+		return nil, t, err
 	}
 	digest, _ := hex.DecodeString(hexDigest)
 	rep, err := v.VerifyDigest(t, digest)
-	return &rep, t.Version, err
+	return &rep, t, err
 }
 
 // finishReport prints the report and turns the outcomes into the command's
@@ -311,6 +408,9 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 		c := exitFailed
 		if err != nil {
 			c = exitCode(err)
+			if reports[i].Error == err.Error() {
+				reports[i].Error = describeErr(err)
+			}
 		}
 		if rank[c] > rank[code] {
 			code = c
@@ -326,8 +426,21 @@ func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached m
 	if code == exitOK {
 		return nil
 	}
+	msg := fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))
 	if refused == failed {
-		return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts refused by the lifecycle gates (their signatures verified)", failed, len(reports))}
+		msg = fmt.Sprintf("%d of %d artifacts refused by the lifecycle gates (their signatures verified)", failed, len(reports))
 	}
-	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))}
+	if len(reports) == 1 && errs[0] != nil {
+		// One artifact: say why, subject first, so that a log without the
+		// report (--json) still does.
+		msg = describeErr(errs[0])
+	}
+	err := &reportedError{code: code, msg: msg, failed: failed}
+	if code == exitPolicyGap && slices.ContainsFunc(errs, func(e error) bool { return errors.Is(e, lifecycle.ErrUnknownSeries) }) {
+		return withHint(err, "the lifecycle data does not know this series: %s", releaseCycleHint)
+	}
+	if code == exitPolicyGap {
+		return withHint(err, "the policy does not say who signs these files; 'pyverify policy' lists the series it knows (a newer pyverify, or --policy FILE, may know more)")
+	}
+	return err
 }

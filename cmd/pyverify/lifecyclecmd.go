@@ -14,6 +14,9 @@ import (
 	"github.com/pyverify/pyverify/verify"
 )
 
+// releaseCycleHint is the next step when the lifecycle data does not know a series.
+const releaseCycleHint = "give newer data with --release-cycle FILE (https://peps.python.org/api/release-cycle.json)"
+
 // lifecycleFlags are the flags that choose the lifecycle data and the day,
 // and the gates of the commands that verify.
 type lifecycleFlags struct {
@@ -59,7 +62,8 @@ func (l *lifecycleFlags) data() (*lifecycle.Data, error) {
 	}
 	d, err := lifecycle.Parse(b)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("--release-cycle %s: %w", l.releaseCycle, err))
+		return nil, withHint(inputError(fmt.Errorf("--release-cycle %s: %w", l.releaseCycle, err)),
+			"--release-cycle wants python.org's release-cycle.json (https://peps.python.org/api/release-cycle.json)")
 	}
 	d.Origin = l.releaseCycle
 	if st, err := os.Stat(l.releaseCycle); err == nil {
@@ -156,9 +160,8 @@ func cmdLifecycle(_ context.Context, u *ui, args []string) error {
 		}
 		s, err := data.Lookup(v)
 		if errors.Is(err, lifecycle.ErrUnknownSeries) {
-			u.errorf("%s (%s): its lifecycle is unknown", sanitize(err.Error()), sanitize(data.Describe()))
-			u.hintf("give newer data with --release-cycle FILE (https://peps.python.org/api/release-cycle.json)")
-			return &reportedError{code: exitPolicyGap}
+			return withHint(&codedError{exitPolicyGap, fmt.Errorf("%w (%s): its lifecycle is unknown", err, data.Describe())},
+				"%s", releaseCycleHint)
 		}
 		if v.HasPatch || v.Pre != "" {
 			release = v

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "lifecycle":
 		err = cmdLifecycle(ctx, u, rest)
 	default:
-		u.errorf("unknown command %q", sanitize(cmd))
+		u.errorf("unknown command %s", safetext.Quote(cmd))
 		u.hintf("run 'pyverify --help' for the list of commands")
 		return exitUsage
 	}
@@ -91,9 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else if reported.msg != "" {
 		u.errorf("%s", sanitize(reported.msg))
 	}
-	var ue *usageError
-	if errors.As(err, &ue) && ue.cmd != "" {
-		u.hintf("run 'pyverify %s --help' for usage", ue.cmd)
+	if hint := hintOf(err); hint != "" {
+		u.hintf("%s", hint)
 	}
 	return code
 }
@@ -138,8 +138,9 @@ func ioError(err error) error { return &codedError{exitIO, err} }
 // A reportedError ends a command whose outcome was already printed in its
 // report; msg, if set, is one summary line for standard error.
 type reportedError struct {
-	code int
-	msg  string
+	code   int
+	msg    string
+	failed int // how many artifacts failed
 }
 
 func (e *reportedError) Error() string { return e.msg }
@@ -187,7 +188,7 @@ func parseFlags(cmd string, fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, usagef(cmd, "%s", err.Error())
+			return nil, usagef(cmd, "%s", flagError(fs, err))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

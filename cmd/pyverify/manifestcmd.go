@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"strings"
 
 	"github.com/pyverify/pyverify/manifest"
@@ -39,6 +38,10 @@ func cmdManifest(ctx context.Context, u *ui, args []string) error {
 		}
 		if useAPI || crossCheck {
 			return usagef(cmd, "--api and --cross-check read python.org; with saved data use --page and --api-file")
+		}
+		if page == "" && len(pos) == 0 {
+			return withHint(usagef(cmd, "--api-file alone needs the VERSION: the API's data does not name its release"),
+				"give it: pyverify manifest 3.12.4 --api-file %s", sanitize(apiFile))
 		}
 		var want manifest.Version
 		if len(pos) == 1 {
@@ -95,7 +98,7 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 			}
 		} else {
 			if data, err = readCapped(page, manifest.MaxPageSize); err != nil {
-				return nil, inputError(fmt.Errorf("--page: %w", err))
+				return nil, inputError(withHint(err, "--page wants a release page saved from python.org, such as %s", pageURLExample))
 			}
 			if pageURL == "" {
 				if !want.IsZero() {
@@ -110,20 +113,22 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 			// Name the file the user gave, not the URL it stands for.
 			var de *manifest.DataError
 			if errors.As(err, &de) {
-				de.Source = src
+				de.Source = sanitize(src)
 			}
-			return nil, err
+			return nil, pageHint(err, src)
 		}
 		pm.Source = src
 		if want.IsZero() {
 			// The API data carries no version: use the page's.
-			want, _ = manifest.ParseVersion(pm.Version)
+			if want, err = manifest.ParseVersion(pm.Version); err != nil {
+				return nil, &manifest.DataError{Source: sanitize(src), Field: "version", Err: err}
+			}
 		}
 	}
 	if apiFile != "" {
 		data, err := readCapped(apiFile, manifest.MaxAPISize)
 		if err != nil {
-			return nil, inputError(fmt.Errorf("--api-file: %w", err))
+			return nil, inputError(withHint(err, "--api-file wants a saved answer of python.org's JSON API (/api/v2/downloads/release_file/?release=ID)"))
 		}
 		// The v2 API answers with a plain list, v1 with a paged object.
 		parse := manifest.ParseAPIv1
@@ -131,7 +136,7 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 			parse = manifest.ParseAPIv2
 		}
 		if am, err = parse(data, apiFile, want); err != nil {
-			return nil, err
+			return nil, withHint(err, "--api-file wants a saved answer of python.org's JSON API (/api/v2/downloads/release_file/?release=ID)")
 		}
 	}
 	if pm != nil && am != nil {
@@ -141,4 +146,19 @@ func readSaved(ctx context.Context, u *ui, nf *netFlags, page, pageURL, apiFile 
 		return pm, nil
 	}
 	return am, nil
+}
+
+// pageURLExample is a release page's address, for hints.
+const pageURLExample = defaultBaseURL + "/downloads/release/python-3124/"
+
+// pageHint adds the next step to an error about a release page read from
+// src (a file or a URL).
+func pageHint(err error, src string) error {
+	switch {
+	case errors.Is(err, manifest.ErrNotReleasePage):
+		return withHint(err, "--page wants a release page saved from python.org, such as %s", pageURLExample)
+	case errors.Is(err, manifest.ErrNoPageVersion):
+		return withHint(err, "give the VERSION too: pyverify manifest VERSION --page %s", sanitize(src))
+	}
+	return err
 }

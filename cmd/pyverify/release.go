@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -37,7 +38,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	base, err := url.Parse(strings.TrimSuffix(n.baseURL, "/"))
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") ||
 		base.User != nil || base.RawQuery != "" || base.Fragment != "" {
-		return nil, nil, usagef(cmd, "--base-url %q: want an http(s) URL such as %s", sanitize(n.baseURL), defaultBaseURL)
+		return nil, nil, usagef(cmd, "--base-url %s: want an http(s) URL such as %s", safetext.Quote(n.baseURL), defaultBaseURL)
 	}
 	if n.retries < 0 || n.retries > 20 {
 		return nil, nil, usagef(cmd, "--retries: want a number from 0 to 20")
@@ -59,7 +60,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		c.Mirror = base
 	}
 	if _, err := c.Resolve(base.String() + "/"); err != nil {
-		return nil, nil, usagef(cmd, "--base-url: %v", err)
+		return nil, nil, withHint(usagef(cmd, "--base-url: %v", err), "use https, or --allow-http-unsafe for a mirror you trust on plain http")
 	}
 	return c, base, nil
 }
@@ -74,10 +75,11 @@ func fetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*ma
 	u := pageURL(v)
 	data, err := c.Fetch(ctx, u, manifest.MaxPageSize)
 	if errors.Is(err, download.ErrNotFound) {
-		return nil, inputError(fmt.Errorf("Python %s: no release page: %w", v, err))
+		return nil, inputError(withHint(fmt.Errorf("Python %s: no release page: %w", v, err),
+			"check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("release page: %w", err)
+		return nil, err
 	}
 	m, err := manifest.ParsePage(bytes.NewReader(data), u, v)
 	if err != nil {

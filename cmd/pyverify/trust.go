@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -14,6 +17,8 @@ import (
 type trustFlags struct {
 	policy, keyring, trustedRoot string
 	require                      listFlag
+	// loaded is the policy verifier loaded, for the report.
+	loaded *verify.Policy
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -29,24 +34,38 @@ const maxTrustFile = 16 << 20
 func readTrustFile(flagName, path string) ([]byte, error) {
 	data, err := readCapped(path, maxTrustFile)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("--%s: %w", flagName, err))
+		return nil, inputError(withHint(err, "%s", trustHints[flagName]))
 	}
 	return data, nil
 }
 
-// readCapped reads a whole local file of at most limit bytes.
+// trustHints says what each trust flag wants.
+var trustHints = map[string]string{
+	"policy":       "--policy wants a pyverify.policy/v1 JSON file; 'pyverify policy --json' prints the built-in one",
+	"keyring":      "--keyring wants the release managers' OpenPGP public keys, armored (gpg --export --armor)",
+	"trusted-root": "--trusted-root wants a Sigstore trusted_root.json, as Sigstore's TUF repository publishes it",
+}
+
+// badTrustFile reports trust material that does not parse (exit 2), with
+// the file first and what the flag wants as the hint.
+func badTrustFile(flagName, path string, err error) error {
+	return inputError(withHint(fmt.Errorf("%s: %w", sanitize(path), err), "%s", trustHints[flagName]))
+}
+
+// readCapped reads a whole local file of at most limit bytes. Its errors
+// are *fileError: "cannot read PATH: no such file".
 func readCapped(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &fileError{"read", path, err}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, &fileError{"read", path, err}
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+		return nil, &fileError{"read", path, &errTooBig{limit}}
 	}
 	return data, nil
 }
@@ -62,7 +81,7 @@ func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	}
 	p, err := verify.ParsePolicy(data)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("--policy %s: %w", t.policy, err))
+		return nil, badTrustFile("policy", t.policy, err)
 	}
 	return p, nil
 }
@@ -74,6 +93,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.loaded = p
 	keys := verify.DefaultKeyring()
 	if t.keyring != "" {
 		data, err := readTrustFile("keyring", t.keyring)
@@ -81,7 +101,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			return nil, err
 		}
 		if keys, err = verify.ReadKeyring(bytes.NewReader(data)); err != nil {
-			return nil, inputError(fmt.Errorf("--keyring %s: %w", t.keyring, err))
+			return nil, badTrustFile("keyring", t.keyring, err)
 		}
 	}
 	rootJSON := verify.DefaultTrustedRoot()
@@ -95,7 +115,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 		if t.trustedRoot == "" {
 			return nil, fmt.Errorf("embedded trusted root: %w", err)
 		}
-		return nil, inputError(fmt.Errorf("--trusted-root %s: %w", t.trustedRoot, err))
+		return nil, badTrustFile("trusted-root", t.trustedRoot, err)
 	}
 	var opts []verify.Option
 	if len(t.require) > 0 {
@@ -105,13 +125,21 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			case verify.KindOpenPGP, verify.KindSigstore:
 				kinds = append(kinds, verify.Kind(k))
 			default:
-				return nil, usagef(cmd, "--require: unknown signature kind %q (want openpgp or sigstore)", sanitize(k))
+				return nil, usagef(cmd, "--require: unknown signature kind %s (want openpgp or sigstore)", safetext.Quote(k))
 			}
 		}
 		opts = append(opts, verify.WithRequire(kinds...))
 	}
 	v, err := verify.NewVerifier(p, keys, tm, opts...)
 	if err != nil {
+		// The policy and the keys do not fit: name the file the user gave.
+		cause := errors.New(strings.TrimPrefix(err.Error(), "verify: "))
+		switch {
+		case t.keyring != "":
+			return nil, badTrustFile("keyring", t.keyring, cause)
+		case t.policy != "":
+			return nil, badTrustFile("policy", t.policy, cause)
+		}
 		return nil, inputError(err)
 	}
 	return v, nil

@@ -8,8 +8,8 @@ package main
 //     lower-case, no period at the end: errors ("pyverify: error: …"),
 //     hints, warnings and progress.
 //   - Text that came from the network or from input files is never written
-//     raw: sanitize escapes control characters and invalid UTF-8, so a
-//     hostile page cannot drive the terminal.
+//     raw: internal/safetext escapes control characters and invalid UTF-8,
+//     so a hostile page cannot drive the terminal.
 
 import (
 	"encoding/json"
@@ -21,9 +21,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
@@ -35,6 +34,9 @@ import (
 type ui struct {
 	stdout, stderr io.Writer
 	quiet          bool
+	// policy, when set, lets the report tell a signature nothing needed
+	// ("-") from one whose absence matters ("missing"); see verdict.
+	policy *verify.Policy
 }
 
 func (u *ui) errorf(format string, v ...any) {
@@ -53,31 +55,9 @@ func (u *ui) infof(format string, v ...any) {
 	fmt.Fprintf(u.stderr, "pyverify: "+format+"\n", v...)
 }
 
-// sanitize makes untrusted text safe to print on one terminal line: control
-// characters, invalid UTF-8 and other non-graphic runes are escaped as in a
-// Go string literal, and overly long text is cut.
-func sanitize(s string) string {
-	const max = 300
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsGraphic(r) {
-			clean = false
-			break
-		}
-	}
-	if !clean {
-		q := strconv.Quote(s)
-		s = q[1 : len(q)-1]
-	}
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
+// sanitize makes untrusted text safe to print on one terminal line
+// (safetext.Line: non-printable runes escaped, long text cut).
+func sanitize(s string) string { return safetext.Line(s) }
 
 // oneLine sanitizes an error message for a single output line.
 func oneLine(err error) string {
@@ -92,8 +72,14 @@ func (u *ui) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// verdict is how a check's status shows in the report table.
-func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
+// verdict is how a check's status shows in the report table. A signature
+// that is missing but not required shows as "-" (nothing needed it), except
+// when the other signature is there but failed, none verified, and the
+// policy p has a signer of the missing kind for the artifact: then the
+// artifact has no valid signature at all, and the absence shows as
+// "missing" (a .sigstore that is no bundle, and no .asc, for a release
+// that has both). Without p, it shows as "-".
+func verdict(rep verify.ArtifactReport, kind verify.Kind, p *verify.Policy) string {
 	for _, c := range rep.Checks {
 		if c.Kind != kind {
 			continue
@@ -107,6 +93,9 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 			if c.Required {
 				return "MISSING"
 			}
+			if !rep.OK && signatureFailedOnly(rep) && policyHasSigner(p, rep, kind) {
+				return "missing"
+			}
 			return "-"
 		case verify.StatusSkipped:
 			return "skip"
@@ -114,6 +103,51 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
 		return string(c.Status)
 	}
 	return "-"
+}
+
+// policyHasSigner reports whether p names a signer of kind for the
+// artifact of rep.
+func policyHasSigner(p *verify.Policy, rep verify.ArtifactReport, kind verify.Kind) bool {
+	if p == nil {
+		return false
+	}
+	v, err := manifest.ParseVersion(rep.Version)
+	if err != nil {
+		return false
+	}
+	c := manifest.Class(rep.Class)
+	if c == "" {
+		c = manifest.ClassOf(rep.Name)
+	}
+	r, err := p.Lookup(v, c)
+	if err != nil {
+		return false
+	}
+	switch kind {
+	case verify.KindOpenPGP:
+		return len(r.OpenPGP) > 0 && !r.SigstoreOnly
+	case verify.KindSigstore:
+		return r.Sigstore != nil
+	}
+	return false
+}
+
+// signatureFailedOnly reports whether a signature check of the artifact
+// failed and none passed.
+func signatureFailedOnly(rep verify.ArtifactReport) bool {
+	failed := false
+	for _, c := range rep.Checks {
+		if c.Kind != verify.KindOpenPGP && c.Kind != verify.KindSigstore {
+			continue
+		}
+		switch c.Status {
+		case verify.StatusPass:
+			return false
+		case verify.StatusFail:
+			failed = true
+		}
+	}
+	return failed
 }
 
 var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore}
@@ -145,7 +179,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t", result, name)
 		for _, k := range kinds {
-			fmt.Fprintf(tw, "%s\t", verdict(a, k))
+			fmt.Fprintf(tw, "%s\t", verdict(a, k, u.policy))
 		}
 		fmt.Fprintln(tw)
 	}

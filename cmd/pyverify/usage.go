@@ -85,7 +85,8 @@ Flags:
     --api             read the file table from the JSON API, not the page
     --jobs N          parallel downloads (default 2)
     --cache DIR       download cache (default: the user cache directory)
-    --retries N       retries after a connection error or a 5xx answer (default 4)
+    --retries N       retries after a connection error or a 5xx answer (default 4;
+                      not for an unknown host or a refusal by this machine)
     --stall-timeout D give up on a download that receives nothing for D
                       (default 30s), then retry; it resumes where it stopped
     --allow-http-unsafe

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -157,7 +158,7 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 			for _, a := range m.Artifacts {
 				names = append(names, sanitize(a.Name))
 			}
-			return nil, usagef(cmd, "--file %q: not a file of Python %s (files: %s)", sanitize(f), sanitize(m.Version), strings.Join(names, ", "))
+			return nil, usagef(cmd, "--file %s: not a file of Python %s (files: %s)", safetext.Quote(f), sanitize(m.Version), strings.Join(names, ", "))
 		}
 	}
 	for _, c := range classes {
@@ -183,12 +184,13 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 
 // writableDir creates dir if needed and checks that files can be made in it.
 func writableDir(dir string) error {
+	const hint = "give a directory you can write to"
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return withHint(&fileError{"create directory", dir, err}, hint)
 	}
 	f, err := os.CreateTemp(dir, ".pyverify-probe-*")
 	if err != nil {
-		return err
+		return withHint(&fileError{"write to", dir, err}, hint)
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -52,7 +52,8 @@ type Client struct {
 
 	// Retries is the number of retries after connection errors, resets,
 	// timeouts, stalls and 5xx responses: 0 means the default of 4, a
-	// negative value means no retries.
+	// negative value means no retries. A connection refused by a loopback
+	// address and a host name that does not exist are never retried.
 	Retries int
 
 	// Backoff returns the pause before retry number attempt (1 for the first

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -640,6 +641,8 @@ func TestConnectTimeout(t *testing.T) {
 	}
 }
 
+// TestConnectionRefused checks that a connection refused on loopback is
+// final: nothing listens there, and retrying only makes the user wait.
 func TestConnectionRefused(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -650,9 +653,44 @@ func TestConnectionRefused(t *testing.T) {
 	c := testClient()
 	c.Retries = 2
 	_, err = c.Fetch(context.Background(), "http://"+addr+"/p", 10)
-	if err == nil || !IsNetwork(err) || !strings.HasSuffix(err.Error(), "after 3 attempts") ||
-		!strings.HasPrefix(err.Error(), "http://"+addr+"/p: ") {
-		t.Errorf("error %v, want a network error after 3 attempts", err)
+	if want := "http://" + addr + "/p: connection refused by " + addr; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q (one attempt)", err, want)
+	}
+	if !IsNetwork(err) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("error %v: IsNetwork %v, want a network error matching ECONNREFUSED", err, IsNetwork(err))
+	}
+}
+
+// TestFinalNetErrors checks which network failures are retried.
+func TestFinalNetErrors(t *testing.T) {
+	refused := func(ip string) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.ParseIP(ip), Port: 443},
+			Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		final bool
+		msg   string
+	}{
+		{"refused on loopback", refused("127.0.0.1"), true, "connection refused by 127.0.0.1:443"},
+		{"refused on ::1", refused("::1"), true, "connection refused by [::1]:443"},
+		{"refused by a remote host", refused("192.0.2.1"), false, "connection refused by 192.0.2.1:443"},
+		{"no such host", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "www.pyth0n.org", IsNotFound: true}}, true, "no such host www.pyth0n.org"},
+		{"DNS timeout", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "www.python.org", IsTimeout: true}}, false, "dial tcp: lookup www.python.org: i/o timeout"},
+		{"reset", &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, false, "connection reset by the server"},
+	} {
+		te, ok := classify(context.Background(), context.Background(), tc.err).(*transferError)
+		if !ok {
+			t.Errorf("%s: not a transferError", tc.name)
+			continue
+		}
+		if te.retry == tc.final {
+			t.Errorf("%s: retry = %v, want %v", tc.name, te.retry, !tc.final)
+		}
+		if te.Error() != tc.msg {
+			t.Errorf("%s: message %q, want %q", tc.name, te.Error(), tc.msg)
+		}
 	}
 }
 

@@ -6,10 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"syscall"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // ErrNotFound is matched (with errors.Is) by the *HTTPError of a 404 Not
@@ -81,7 +85,7 @@ type transferError struct {
 	retry bool // whether another attempt may succeed
 }
 
-func (e *transferError) Error() string { return e.err.Error() }
+func (e *transferError) Error() string { return describeNetError(e.err) }
 func (e *transferError) Unwrap() error { return e.err }
 
 // timeoutError is the cause an attempt's context is cancelled with when it
@@ -138,7 +142,54 @@ func classify(ctx, attempt context.Context, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return &transferError{err, !isCertError(err)}
+	return &transferError{err, !isCertError(err) && !isFinalNetError(err)}
+}
+
+// isFinalNetError reports whether a network error is one that another
+// attempt within seconds will not fix:
+//
+//   - a host name that does not exist (a typo in a mirror's URL; a DNS
+//     server that fails or times out is retried),
+//   - a connection refused by a loopback address: nothing listens on that
+//     port of this machine, which is a mistake in the URL or a test server
+//     that is down, not an outage.
+//
+// A connection refused by a remote host is retried: a server that restarts,
+// or a load balancer briefly without backends, refuses connections for a
+// moment. Resets, timeouts, stalls and 5xx answers are retried too.
+func isFinalNetError(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		if a, ok := op.Addr.(*net.TCPAddr); ok {
+			return a.IP.IsLoopback()
+		}
+	}
+	return false
+}
+
+// describeNetError words the common network failures for people; others
+// keep Go's text.
+func describeNetError(err error) string {
+	var dnsErr *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "no such host " + clean(dnsErr.Name)
+	case errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, &op) && op.Addr != nil:
+		return "connection refused by " + clean(op.Addr.String())
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the server"
+	}
+	return err.Error()
 }
 
 // isCertError reports whether err is a certificate verification failure,
@@ -169,14 +220,5 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return max(0, min(d, maxRetryAfter))
 }
 
-// clean returns s unchanged if it is printable ASCII without spaces, and
-// quoted with only ASCII otherwise, so that untrusted text never reaches a
-// terminal raw.
-func clean(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return strconv.QuoteToASCII(s)
-		}
-	}
-	return s
-}
+// clean makes an untrusted URL safe to print: see internal/safetext.
+func clean(s string) string { return safetext.URL(s) }
