@@ -151,6 +151,7 @@ type Check struct {
 	pgp      *openpgpCheck
 	hasher   *Hasher
 	finished bool
+	digests  Digests
 }
 
 // Start begins the check of t. It fails only for an unusable Target: no
@@ -227,6 +228,7 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	}
 	c.finished = true
 	d, herr := c.hasher.Close()
+	c.digests = d
 	var pgp *CheckResult
 	var warnings []string
 	if c.pgp != nil {
@@ -242,6 +244,12 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	}
 	return c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
 }
+
+// Digests returns the size and digests of the bytes written, once Finish
+// has been called (before, the zero Digests). Callers that record what they
+// verified (pyverify audit's state file) read them here instead of hashing
+// the bytes a second time.
+func (c *Check) Digests() Digests { return c.digests }
 
 // VerifyReader verifies the artifact whose bytes r yields.
 func (v *Verifier) VerifyReader(t Target, r io.Reader) (ArtifactReport, error) {

@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdPolicy(ctx, u, rest)
 	case "lifecycle":
 		err = cmdLifecycle(ctx, u, rest)
+	case "audit":
+		err = cmdAudit(ctx, u, rest)
 	default:
 		u.errorf("unknown command %s", safetext.Quote(cmd))
 		u.hintf("run 'pyverify --help' for the list of commands")

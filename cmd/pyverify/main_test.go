@@ -2,15 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pyverify/pyverify/internal/fixtureserver"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -69,6 +72,9 @@ func TestScripts(t *testing.T) {
 			"resub":    cmdResub,
 			"head":     cmdHead,
 			"status":   cmdStatus,
+			"problems": cmdProblems,
+			"touch":    cmdTouch,
+			"listings": cmdListings,
 		},
 	})
 }
@@ -236,4 +242,51 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	if string(got) != args[0] {
 		ts.Fatalf("exit status %s, want %s", got, args[0])
 	}
+}
+
+// problems REPORT [KIND PATH]...: the audit report (pyverify audit --json)
+// in REPORT holds exactly these problems, and no others.
+func cmdProblems(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args)%2 != 1 {
+		ts.Fatalf("usage: problems REPORT [KIND PATH]...")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var rep struct {
+		Entries []struct {
+			Problems []struct{ Kind, Path string }
+		}
+	}
+	ts.Check(json.Unmarshal(data, &rep))
+	var got, want []string
+	for _, e := range rep.Entries {
+		for _, p := range e.Problems {
+			got = append(got, p.Kind+" "+p.Path)
+		}
+	}
+	for i := 1; i < len(args); i += 2 {
+		want = append(want, args[i]+" "+args[i+1])
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		ts.Fatalf("problems:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(want, "\n       "))
+	}
+}
+
+// touch FILE: move FILE's modification time an hour ahead.
+func cmdTouch(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: touch FILE")
+	}
+	later := time.Now().Add(time.Hour)
+	ts.Check(os.Chtimes(ts.MkAbs(args[0]), later, later))
+}
+
+// listings: the fixture server serves directory listings under /ftp/python/.
+func cmdListings(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: listings")
+	}
+	server(ts).SetListings(true)
 }

@@ -44,6 +44,8 @@ Usage:
     pyverify manifest --page FILE|URL [--api-file FILE] [--json]
     pyverify policy [--json]
     pyverify lifecycle [VERSION|SERIES] [--json]
+    pyverify audit ROOT [--state FILE] [--manifests DIR | --api] [--shard I/N]
+    pyverify audit --merge REPORT...
     pyverify --version
 
 Commands:
@@ -52,6 +54,7 @@ Commands:
     manifest  show what python.org says a release contains
     policy    print the trust policy: who signs what, per series
     lifecycle show where a series stands: bugfix, security, end of life
+    audit     verify a whole python.org mirror, incrementally, in shards
 
 Run 'pyverify COMMAND --help' for a command's flags and examples.
 
@@ -225,10 +228,74 @@ Examples:
 
 ` + exitCodesText
 
+const usageAudit = `Usage:
+    pyverify audit ROOT [flags]
+    pyverify audit --merge REPORT... [--quiet]
+
+Verifies every release file of a mirror of https://www.python.org/ftp/python/:
+ROOT is a local directory with its layout (X.Y.Z/<files>, with subfolders
+such as amd64/ and win32/), or the URL of one, read through the web server's
+directory listings. Each artifact is paired with its sidecars (.asc,
+.sigstore, .crt and .sig, .spdx.json) and verified exactly as 'pyverify
+check' verifies a file. Expected values come from the signatures; with
+--manifests or --api, also from python.org's listing, which adds files the
+mirror lacks or should not have, and wrong sizes and digests.
+
+Every problem has a kind: missing, extra, size, digest, bad-signature,
+missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar.
+Problems are listed on standard output (or the report, with --json or
+--jsonl), a summary per release on standard error.
+
+Flags:
+    --state FILE     record each file's size, time, inode, digests and verdict
+                     in FILE, and on the next run re-read only what changed
+                     (local mirrors only). New trust material re-checks every
+                     signature. The file is replaced atomically.
+    --full           with --state: check everything again (and record it)
+    --manifests DIR  python.org's listing from saved manifests, DIR/*.json
+                     ('pyverify manifest VERSION --json')
+    --api            python.org's listing from its JSON API (--base-url)
+    --shard I/N      audit slice I of N (release directories split by a hash
+                     of their name, stable as releases are added)
+    --merge          merge the --json reports of shards 1/N ... N/N into the
+                     report of a whole run
+    --jobs N         artifacts verified in parallel (default: the CPUs)
+    --json           print one report object on standard output
+                     (format pyverify.audit/v1: see the README)
+    --jsonl          print one JSON line per artifact as it is decided; memory
+                     stays flat however large the mirror
+    --quiet          no summary table, progress or counts on standard error
+    --base-url URL   where --api reads python.org
+                     (default https://www.python.org)
+    --retries N, --stall-timeout D, --allow-http-unsafe
+                     as for 'pyverify verify', for a mirror given by URL
+
+` + trustFlagsText + `
+Examples:
+    Audit a local mirror nightly, re-reading only what changed:
+    $ pyverify audit /srv/mirror/python --state /var/lib/pyverify/audit.state
+
+    Compare a mirror with python.org's own listing:
+    $ pyverify audit https://mirror.example.org/python/ --api --json >a.json
+
+    Split the work over three CI jobs, then merge:
+    $ pyverify audit /srv/mirror/python --shard 2/3 --json > shard-2.json
+    $ pyverify audit --merge shard-1.json shard-2.json shard-3.json > audit.json
+
+Exit status:
+    0  no problem found
+    1  at least one problem (any kind, policy gaps included)
+    2  usage error, or unreadable or invalid input (flags, manifests, trust
+       material, a state file that cannot be used, shard reports)
+    3  the audit could not finish: the mirror, a listing or the network
+       failed, or it was interrupted
+`
+
 var commandUsage = map[string]string{
 	"lifecycle": usageLifecycle,
 	"verify":    usageVerify,
 	"check":     usageCheck,
 	"manifest":  usageManifest,
 	"policy":    usagePolicy,
+	"audit":     usageAudit,
 }

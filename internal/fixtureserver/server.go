@@ -13,6 +13,8 @@
 //	/api/v1/downloads/release_file/?release__slug=<slug>[&offset=<n>]
 //	                                                 → api/v1/downloads/release_file/release__slug=<slug>&offset=<n>.json
 //	/api/v1/downloads/release/?slug=<slug>           → api/v1/downloads/release/slug=<slug>.json
+//	/ftp/python/[<dir>/...]                          → an nginx-style directory listing, only
+//	                                                   after SetListings(true)
 //
 // The API ignores the query parameters "format" and "limit" (the v1 files
 // are pre-paged; follow meta.next). Any other query parameter is a 404.
@@ -21,6 +23,7 @@ package fixtureserver
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -61,6 +64,7 @@ type Server struct {
 	root string
 
 	mu       sync.Mutex
+	listings bool
 	faults   map[string]*Fault
 	hits     map[string]int
 	requests []string
@@ -93,6 +97,15 @@ func (s *Server) SetFault(path string, f Fault) {
 		return
 	}
 	s.faults[path] = &f
+}
+
+// SetListings turns on (or off) directory listings under /ftp/python/,
+// rendered as nginx's autoindex renders python.org's: one link per entry in
+// a <pre>, a trailing slash for directories, then the date and the size.
+func (s *Server) SetListings(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listings = on
 }
 
 // Hits returns how many requests the server has received for path (a URL
@@ -133,6 +146,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault.Fail503 > 0 {
 		http.Error(w, "503 service unavailable (injected)", http.StatusServiceUnavailable)
+		return
+	}
+	if s.listingOn() && strings.HasPrefix(r.URL.Path, "/ftp/python/") && strings.HasSuffix(r.URL.Path, "/") {
+		s.serveListing(w, r)
 		return
 	}
 	file, redirect, ok := s.resolve(r.URL)
@@ -314,6 +331,46 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, rel string, f
 		w = &faultWriter{ResponseWriter: w, r: r, s: s, f: f}
 	}
 	http.ServeContent(w, r, path.Base(rel), st.ModTime(), content)
+}
+
+func (s *Server) listingOn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.listings
+}
+
+// serveListing renders the directory under /ftp/python/ that r names.
+func (s *Server) serveListing(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00") {
+			http.NotFound(w, r)
+			return
+		}
+	}
+	des, err := os.ReadDir(filepath.Join(s.root, filepath.FromSlash(strings.Trim(p, "/"))))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1><hr><pre><a href=\"../\">../</a>\n",
+		html.EscapeString(p), html.EscapeString(p))
+	for _, de := range des {
+		st, err := de.Info()
+		if err != nil {
+			continue
+		}
+		name, size := de.Name(), strconv.FormatInt(st.Size(), 10)
+		if de.IsDir() {
+			name, size = name+"/", "-"
+		}
+		fmt.Fprintf(&b, "<a href=\"%s\">%s</a> %s %19s\n", (&url.URL{Path: name}).EscapedPath(),
+			html.EscapeString(name), st.ModTime().UTC().Format("02-Jan-2006 15:04"), size)
+	}
+	b.WriteString("</pre><hr></body>\n</html>\n")
+	w.Header().Set("Content-Type", "text/html")
+	w.Write(b.Bytes())
 }
 
 // padded reads a file of the given size followed by endless 'X' bytes.

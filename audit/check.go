@@ -1,0 +1,252 @@
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// windowsSubdirs hold the MSI components of old Windows web installers.
+var windowsSubdirs = []string{"amd64", "win32", "arm64"}
+
+// listedSidecars are the sidecar URLs of a listed artifact, by suffix.
+func listedSidecars(a *manifest.Artifact) [][2]string {
+	return [][2]string{{".asc", a.GPGURL}, {".sigstore", a.SigstoreURL}, {".crt", a.SigstoreCertURL}, {".sig", a.SigstoreSigURL}, {".spdx.json", a.SBOMURL}}
+}
+
+// contextKey digests what an artifact's outcome depends on besides its own
+// bytes and the trust material: its sidecars (by size, time and inode, as
+// for the artifact), what the listing says of it, and the extra checks.
+func contextKey(j job, extraKey string) string {
+	h := sha256.New()
+	for _, s := range j.sidecars {
+		fmt.Fprintf(h, "sidecar %q %d %d %d\n", s.Name, s.Size, s.ModTimeNS, s.Inode)
+	}
+	fmt.Fprintf(h, "release listed %t\n", j.relListed)
+	if j.listed != nil {
+		b, _ := json.Marshal(j.listed)
+		fmt.Fprintf(h, "listed %s\n", b)
+	}
+	fmt.Fprintf(h, "extra %q\n", extraKey)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// countingSink feeds a check, telling Progress how many bytes went by.
+type countingSink struct {
+	c *verify.Check
+	p Progress
+}
+
+func (s *countingSink) Write(b []byte) (int, error) {
+	n, err := s.c.Write(b)
+	if s.p != nil {
+		s.p.Read(int64(n))
+	}
+	return n, err
+}
+
+func (s *countingSink) ReadFrom(r io.Reader) (int64, error) {
+	if s.p != nil {
+		r = &countingReader{r: r, p: s.p}
+	}
+	return s.c.ReadFrom(r)
+}
+
+type countingReader struct {
+	r io.Reader
+	p Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.Read(int64(n))
+	return n, err
+}
+
+// auditArtifact decides one artifact: from the state when nothing it
+// depends on changed, else by verifying it.
+func auditArtifact(ctx context.Context, opt Options, j job) outcome {
+	name := j.file.Name
+	e := Entry{Path: j.path, Release: j.release, Listed: j.listed != nil}
+	for _, s := range j.sidecars {
+		e.Sidecars = append(e.Sidecars, s.Name)
+	}
+	v, err := manifest.VersionFromFileName(name)
+	if err != nil {
+		v = j.relVersion
+	}
+	class := manifest.ClassOf(name)
+	if j.listed != nil {
+		class = j.listed.Class
+	} else if class == manifest.ClassOther && slices.Contains(windowsSubdirs, j.sub) {
+		class = manifest.ClassWindows
+	}
+	e.Version, e.Class = v.String(), string(class)
+	t := verify.Target{Name: name, Version: v, Class: class}
+
+	var pre []Problem // problems found before verifying
+	has := map[string]walkFile{}
+	for _, s := range j.sidecars {
+		has[s.Name[len(name):]] = s
+	}
+	if j.listed != nil {
+		t.Size, t.MD5, t.SHA256 = j.listed.Size, j.listed.MD5, j.listed.SHA256
+		t.Signature.Listed = j.listed.GPGURL != ""
+		t.Bundle.Listed = j.listed.SigstoreURL != ""
+		for _, ls := range listedSidecars(j.listed) {
+			if _, ok := has[ls[0]]; ls[1] == "" || ok {
+				continue
+			}
+			kind := MissingSignature
+			if ls[0] == ".spdx.json" {
+				kind = Missing
+			}
+			pre = append(pre, Problem{Kind: kind, Path: j.path + ls[0], Detail: "listed by python.org, absent from the mirror"})
+		}
+	} else if j.relListed && j.sub == "" {
+		pre = append(pre, Problem{Kind: Extra, Path: j.path, Detail: fmt.Sprintf("not in python.org's listing of %s", j.release)})
+	}
+
+	key := contextKey(j, opt.ExtraKey)
+	var stale *stateRecord // recorded for these very bytes, under other trust
+	if opt.State != nil && !opt.Full && j.file.ModTimeNS != 0 {
+		rec, ok, err := opt.State.lookup(j.path)
+		if err != nil {
+			return outcome{err: err}
+		}
+		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.Inode == j.file.Inode && rec.Context == key {
+			if rec.Trust == opt.Trust {
+				return outcome{entry: rec.Entry, artifact: true, reused: true, record: &rec, hashed: -1}
+			}
+			stale = &rec
+		}
+	}
+
+	var sbom []byte
+	for suffix, s := range has {
+		var limit int64 = maxSidecar
+		if suffix == ".spdx.json" {
+			if len(opt.Extra) == 0 {
+				continue
+			}
+			limit = maxSBOM
+		}
+		if suffix == ".crt" || suffix == ".sig" {
+			continue // not verifiable offline: only their presence counts
+		}
+		data, err := opt.Source.ReadFile(ctx, s.path(), limit)
+		if err != nil {
+			if ctx.Err() != nil {
+				return outcome{aborted: true}
+			}
+			pre = append(pre, Problem{Kind: Unreadable, Path: s.path(), Detail: errText(err)})
+			continue
+		}
+		switch suffix {
+		case ".asc":
+			t.Signature = verify.Sidecar{Data: data, Listed: true}
+		case ".sigstore":
+			t.Bundle = verify.Sidecar{Data: data, Listed: true}
+		case ".spdx.json":
+			sbom = data
+		}
+	}
+	_, crt := has[".crt"]
+	_, sig := has[".sig"]
+	t.CertSig = t.Bundle.Data == nil && crt && sig
+
+	var rep verify.ArtifactReport
+	hashed := int64(-1)
+	if r, ok := recheck(opt, t, stale); ok {
+		// Only the trust material changed, and no OpenPGP signature needs
+		// the bytes: the signatures are re-checked against the recorded
+		// digests, without reading the file.
+		rep = r
+		e.Size, e.MD5, e.SHA256 = stale.Entry.Size, stale.Entry.MD5, stale.Entry.SHA256
+	} else {
+		check, err := opt.Verifier.Start(t)
+		if err != nil {
+			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
+			return outcome{entry: e, artifact: true, hashed: -1}
+		}
+		serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
+			if check != nil {
+				check.Finish() // a transfer that starts over
+			}
+			c, err := opt.Verifier.Start(t)
+			check = c
+			return &countingSink{c: c, p: opt.Progress}, err
+		})
+		rep, _ = check.Finish()
+		if serr != nil {
+			if ctx.Err() != nil {
+				return outcome{aborted: true}
+			}
+			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
+			return outcome{entry: e, artifact: true, hashed: -1}
+		}
+		d := check.Digests()
+		e.Size, e.MD5, e.SHA256 = d.Size, hex.EncodeToString(d.MD5), hex.EncodeToString(d.SHA256)
+		hashed = d.Size
+	}
+	e.Checks, e.Warnings = rep.Checks, rep.Warnings
+
+	problems := classify(j.path, t, opt.Policy, rep)
+	if slices.ContainsFunc(pre, func(p Problem) bool { return p.Kind == MissingSignature }) {
+		// The listing already names the absent signature.
+		problems = slices.DeleteFunc(problems, func(p Problem) bool { return p.Kind == Unsigned })
+	}
+	e.Problems = append(pre, problems...)
+	if len(opt.Extra) > 0 {
+		a := &Artifact{Path: j.path, Target: t, Report: rep, Listed: j.listed, SBOM: sbom}
+		for _, x := range opt.Extra {
+			e.Problems = append(e.Problems, x(ctx, a)...)
+		}
+	}
+	e.OK = len(e.Problems) == 0
+	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}
+	if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Kind == Unreadable }) && j.file.ModTimeNS != 0 {
+		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, Inode: j.file.Inode,
+			Context: key, Trust: opt.Trust, Entry: e}
+	}
+	return o
+}
+
+// recheck re-verifies an artifact whose bytes, sidecars and listing are
+// those recorded in stale, under new trust material, from its recorded
+// SHA-256 alone (Verifier.VerifyDigest). That is possible only when no
+// OpenPGP signature is there to check, since one covers the bytes: with an
+// .asc the file is read again. Size and MD5, which do not depend on trust
+// and were compared with the same listed values, keep their recorded
+// checks, so the report is the one a full check gives.
+func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactReport, bool) {
+	if stale == nil || t.Signature.Data != nil || len(stale.Entry.Checks) < 2 {
+		return verify.ArtifactReport{}, false
+	}
+	old := stale.Entry.Checks
+	if old[0].Kind != verify.KindSize || old[1].Kind != verify.KindMD5 {
+		return verify.ArtifactReport{}, false
+	}
+	sum, err := hex.DecodeString(stale.Entry.SHA256)
+	if err != nil || len(sum) != 32 {
+		return verify.ArtifactReport{}, false
+	}
+	rep, _ := opt.Verifier.VerifyDigest(t, sum)
+	if len(rep.Checks) < 2 || rep.Checks[0].Kind != verify.KindSize || rep.Checks[1].Kind != verify.KindMD5 {
+		return verify.ArtifactReport{}, false
+	}
+	rep.Checks[0], rep.Checks[1] = old[0], old[1]
+	for _, c := range old[:2] {
+		if c.Status == verify.StatusFail || c.Required && c.Status != verify.StatusPass {
+			rep.OK = false
+		}
+	}
+	return rep, true
+}

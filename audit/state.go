@@ -1,0 +1,290 @@
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/pyverify/pyverify/internal/safetext"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// StateSchema is the schema of the state file's first line.
+const StateSchema = "pyverify.audit-state/v1"
+
+// maxStateLine caps one record of a state file.
+const maxStateLine = 4 << 20
+
+// A StateError reports a state file that cannot be used: it is never
+// silently ignored, since an audit that trusts a damaged state file could
+// skip files it must check.
+type StateError struct {
+	Path string
+	// Line is the 1-based line of the state file at fault, 0 for the file
+	// as a whole.
+	Line int
+	Err  error
+}
+
+func (e *StateError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("state file %s: line %d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("state file %s: %v", e.Path, e.Err)
+}
+
+func (e *StateError) Unwrap() error { return e.Err }
+
+// A stateRecord is one line of the state file: what was known about one
+// artifact when its outcome was recorded.
+type stateRecord struct {
+	Path    string `json:"path"`
+	Size    int64  `json:"size"`
+	MtimeNS int64  `json:"mtime_ns"`
+	Inode   uint64 `json:"inode"`
+	// Context digests everything else the outcome depends on: the
+	// sidecars' identities, the listed values and the extra checks.
+	Context string `json:"context"`
+	// Trust digests the trust material the outcome was reached under.
+	Trust string `json:"trust"`
+	Entry Entry  `json:"entry"`
+}
+
+type stateHeader struct {
+	Schema string `json:"schema"`
+}
+
+// A State is an audit's state file, opened for one run: the records of the
+// previous run are read on demand from the old file, and the new records
+// go to a temporary file beside it that Commit renames over the old one,
+// so that the file on disk is always a complete state.
+//
+// Memory stays small however many files the mirror holds: the State keeps
+// only each recorded path and its offset, never the records themselves.
+type State struct {
+	path string
+	old  *os.File
+	idx  map[string]*stateRef
+
+	mu       sync.Mutex
+	tmp      *os.File
+	w        *bufio.Writer
+	complete map[string]bool // release directories fully audited in this run
+	err      error
+}
+
+type stateRef struct {
+	off  int64
+	n    int
+	line int
+	done bool // recorded anew in this run
+}
+
+// OpenState opens the state file at path, which need not exist yet. A file
+// that exists but is not a valid state file is a *StateError.
+func OpenState(path string) (*State, error) {
+	s := &State{path: path, idx: map[string]*stateRef{}, complete: map[string]bool{}}
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, &StateError{Path: path, Err: err}
+	default:
+		s.old = f
+		if err := s.index(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		s.Close()
+		return nil, &StateError{Path: path, Err: err}
+	}
+	s.tmp, s.w = tmp, bufio.NewWriterSize(tmp, 1<<16)
+	hdr, _ := json.Marshal(stateHeader{Schema: StateSchema})
+	s.w.Write(append(hdr, '\n'))
+	return s, nil
+}
+
+// index reads the whole old file once, validating every record.
+func (s *State) index() error {
+	r := bufio.NewReaderSize(s.old, 1<<16)
+	var off int64
+	fail := func(line int, err error) error { return &StateError{Path: s.path, Line: line, Err: err} }
+	for line := 1; ; line++ {
+		data, err := readLine(r)
+		if err == io.EOF && len(data) == 0 {
+			if line == 1 {
+				return fail(0, errors.New("empty file"))
+			}
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return fail(line, err)
+		}
+		n := len(data)
+		if data[n-1] != '\n' {
+			return fail(line, errors.New("truncated record (no end of line)"))
+		}
+		if line == 1 {
+			var h stateHeader
+			if json.Unmarshal(data, &h) != nil || h.Schema != StateSchema {
+				return fail(line, fmt.Errorf("not a %s file", StateSchema))
+			}
+		} else {
+			rec, err := decodeRecord(data)
+			if err != nil {
+				return fail(line, err)
+			}
+			if _, dup := s.idx[rec.Path]; dup {
+				return fail(line, fmt.Errorf("%s recorded twice", safetext.Quote(rec.Path)))
+			}
+			s.idx[rec.Path] = &stateRef{off: off, n: n, line: line}
+		}
+		off += int64(n)
+	}
+}
+
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var out []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		out = append(out, chunk...)
+		if len(out) > maxStateLine {
+			return nil, fmt.Errorf("record longer than %d bytes", maxStateLine)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return out, err
+	}
+}
+
+func decodeRecord(data []byte) (stateRecord, error) {
+	var rec stateRecord
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return rec, fmt.Errorf("malformed record: %v", err)
+	}
+	if !fs.ValidPath(rec.Path) || rec.Path == "." || rec.Path != rec.Entry.Path || rec.Size < 0 || rec.Trust == "" || rec.Context == "" {
+		return rec, fmt.Errorf("malformed record for %s", safetext.Quote(rec.Path))
+	}
+	return rec, nil
+}
+
+// lookup returns the record of path from the previous run.
+func (s *State) lookup(path string) (stateRecord, bool, error) {
+	ref, ok := s.idx[path]
+	if !ok {
+		return stateRecord{}, false, nil
+	}
+	buf := make([]byte, ref.n)
+	if _, err := s.old.ReadAt(buf, ref.off); err != nil {
+		return stateRecord{}, false, &StateError{Path: s.path, Line: ref.line, Err: err}
+	}
+	rec, err := decodeRecord(buf)
+	if err != nil {
+		return stateRecord{}, false, &StateError{Path: s.path, Line: ref.line, Err: fmt.Errorf("changed while in use: %v", err)}
+	}
+	return rec, true, nil
+}
+
+// completed notes that every artifact of the release directory dir was
+// recorded in this run: its old records that were not recorded anew (files
+// the mirror no longer holds) are dropped on Commit.
+func (s *State) completed(dir string) {
+	s.mu.Lock()
+	s.complete[dir] = true
+	s.mu.Unlock()
+}
+
+// record adds the outcome of one artifact to the new state.
+func (s *State) record(rec stateRecord) {
+	data, err := json.Marshal(rec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		_, err = s.w.Write(append(data, '\n'))
+	}
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	if ref, ok := s.idx[rec.Path]; ok {
+		ref.done = true
+	}
+}
+
+// Commit writes the new state: the records of this run, and the previous
+// run's records that this run did not replace, unless their release
+// directory was audited completely (then the file is gone from the
+// mirror). Records of other shards, and of directories a cancelled run did
+// not finish, are kept. The
+// new file replaces the old one atomically (a temporary file, synced, then
+// renamed). Commit after a cancelled run keeps what was audited so far.
+func (s *State) Commit() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tmp == nil {
+		return &StateError{Path: s.path, Err: errors.New("already committed or closed")}
+	}
+	err := s.err
+	for path, ref := range s.idx {
+		if err != nil {
+			break
+		}
+		dir, _, _ := strings.Cut(path, "/")
+		if ref.done || s.complete[dir] {
+			continue
+		}
+		buf := make([]byte, ref.n)
+		if _, err = s.old.ReadAt(buf, ref.off); err == nil {
+			_, err = s.w.Write(buf)
+		}
+	}
+	if err == nil {
+		err = s.w.Flush()
+	}
+	if err == nil {
+		err = s.tmp.Sync()
+	}
+	if cerr := s.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(s.tmp.Name(), s.path)
+	}
+	if err != nil {
+		os.Remove(s.tmp.Name())
+	}
+	s.tmp = nil
+	if s.old != nil {
+		s.old.Close()
+		s.old = nil
+	}
+	if err != nil {
+		return &StateError{Path: s.path, Err: err}
+	}
+	return nil
+}
+
+// Close releases the state without writing it (after Commit, a no-op).
+func (s *State) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tmp != nil {
+		s.tmp.Close()
+		os.Remove(s.tmp.Name())
+		s.tmp = nil
+	}
+	if s.old != nil {
+		s.old.Close()
+		s.old = nil
+	}
+}

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/pyverify/pyverify/audit"
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// maxAuditReport caps a shard report read by --merge.
+const maxAuditReport = 1 << 30
+
+// maxMirrorFile caps an artifact downloaded from a mirror given by URL.
+const maxMirrorFile = 8 << 30
+
+// auditFlags are the flags of 'pyverify audit'.
+type auditFlags struct {
+	trust                trustFlags
+	net                  netFlags
+	manifests, state     string
+	shard                string
+	jobs                 int
+	api, full, merge     bool
+	asJSON, jsonl, quiet bool
+}
+
+func cmdAudit(ctx context.Context, u *ui, args []string) error {
+	const cmd = "audit"
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	var f auditFlags
+	f.trust.register(fs)
+	f.net.register(fs)
+	fs.StringVar(&f.manifests, "manifests", "", "")
+	fs.StringVar(&f.state, "state", "", "")
+	fs.StringVar(&f.shard, "shard", "", "")
+	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "")
+	fs.BoolVar(&f.api, "api", false, "")
+	fs.BoolVar(&f.full, "full", false, "")
+	fs.BoolVar(&f.merge, "merge", false, "")
+	fs.BoolVar(&f.asJSON, "json", false, "")
+	fs.BoolVar(&f.jsonl, "jsonl", false, "")
+	fs.BoolVar(&f.quiet, "quiet", false, "")
+	pos, err := parseFlags(cmd, fs, args)
+	if err != nil {
+		return err
+	}
+	u.quiet = f.quiet
+	if f.asJSON && f.jsonl {
+		return usagef(cmd, "--json and --jsonl: choose one")
+	}
+	if f.merge {
+		return auditMerge(u, &f, pos)
+	}
+	if len(pos) != 1 {
+		return usagef(cmd, "want one ROOT: a mirror directory, or the URL of one")
+	}
+	if f.jobs < 1 || f.jobs > 64 {
+		return usagef(cmd, "--jobs: want a number from 1 to 64")
+	}
+	if f.api && f.manifests != "" {
+		return usagef(cmd, "--api and --manifests: choose one listing")
+	}
+	shard, err := audit.ParseShard(f.shard)
+	if err != nil {
+		return usagef(cmd, "--shard: %v", err)
+	}
+	root := pos[0]
+	isURL := strings.HasPrefix(root, "http://") || strings.HasPrefix(root, "https://")
+	if isURL && f.state != "" {
+		return usagef(cmd, "--state needs a local mirror: a web server gives no file identities to tell what changed")
+	}
+	if f.full && f.state == "" {
+		return usagef(cmd, "--full goes with --state")
+	}
+
+	policy, err := f.trust.loadPolicy()
+	if err != nil {
+		return err
+	}
+	v, err := f.trust.verifier(cmd)
+	if err != nil {
+		return err
+	}
+	trust, err := auditTrustDigest(&f.trust)
+	if err != nil {
+		return err
+	}
+
+	var client *download.Client
+	if isURL || f.api {
+		if client, _, err = f.net.client(cmd); err != nil {
+			return err
+		}
+	}
+	opt := audit.Options{Root: root, Verifier: v, Policy: policy, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
+	if isURL {
+		fetch := func(ctx context.Context, u string, limit int64) ([]byte, error) { return client.Fetch(ctx, u, limit) }
+		if opt.Source, err = audit.HTTP(root, fetch, mirrorStreamer(client)); err != nil {
+			return usagef(cmd, "%v", err)
+		}
+	} else {
+		st, err := os.Stat(root)
+		if err != nil {
+			return ioError(withHint(&fileError{"read", root, err},
+				"ROOT is a local mirror directory (laid out like python.org's /ftp/python/), or its http(s) URL"))
+		}
+		if !st.IsDir() {
+			return inputError(fmt.Errorf("%s: not a directory", sanitize(root)))
+		}
+		opt.Source = audit.Dir(root)
+	}
+	switch {
+	case f.manifests != "":
+		if opt.Listing, err = readManifestDir(f.manifests); err != nil {
+			return err
+		}
+	case f.api:
+		fetch := func(ctx context.Context, u string) ([]byte, error) {
+			data, err := client.Fetch(ctx, u, manifest.MaxAPISize)
+			if errors.Is(err, download.ErrNotFound) {
+				return nil, fmt.Errorf("%w: %w", audit.ErrNotListed, err)
+			}
+			return data, err
+		}
+		opt.Listing = audit.API(fetch, defaultBaseURL)
+	}
+	if f.state != "" {
+		st, err := audit.OpenState(f.state)
+		if err != nil {
+			return inputError(withHint(err, "remove %s to start over: the next audit reads every file again", sanitize(f.state)))
+		}
+		defer st.Close()
+		opt.State = st
+	}
+	var lineErr error
+	if f.jsonl {
+		opt.OnEntry = func(e audit.Entry) {
+			if err := u.printJSONLine(e); err != nil && lineErr == nil {
+				lineErr = err
+			}
+		}
+	}
+	prog := newAuditProgress(u)
+	if prog != nil {
+		opt.Progress = prog
+	}
+	rep, stats, runErr := audit.Run(ctx, opt)
+	prog.finish()
+	if opt.State != nil {
+		// Even after a failure or an interrupt: what was audited is kept.
+		if err := opt.State.Commit(); err != nil && runErr == nil {
+			runErr = ioError(err)
+		}
+	}
+	if runErr != nil {
+		return auditRunError(runErr)
+	}
+	if lineErr != nil {
+		return ioError(lineErr)
+	}
+	return finishAudit(u, rep, &stats, f.asJSON, f.jsonl)
+}
+
+// auditRunError gives an audit that could not finish its exit code: a
+// state file that cannot be used is bad input (2), a listing that cannot
+// be read keeps its own code, anything else is an I/O failure (3).
+func auditRunError(err error) error {
+	var se *audit.StateError
+	var de *manifest.DataError
+	var ce *codedError
+	switch {
+	case errors.As(err, &ce):
+		return err
+	case errors.As(err, &se):
+		return inputError(withHint(err, "remove the state file to start over: the next audit reads every file again"))
+	case errors.As(err, &de):
+		return inputError(err)
+	case errors.Is(err, context.Canceled):
+		return ioError(errors.New("audit interrupted (a --state file keeps what was audited so far)"))
+	case errors.Is(err, download.ErrNotFound):
+		return ioError(withHint(err, "a mirror given by URL must serve directory listings of python.org's /ftp/python/ layout"))
+	}
+	return ioError(err)
+}
+
+// finishAudit prints the outcome and turns it into the exit code.
+func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl bool) error {
+	switch {
+	case asJSON:
+		if err := u.printJSON(rep); err != nil {
+			return ioError(err)
+		}
+	case !jsonl:
+		u.printAuditProblems(rep)
+	}
+	u.printAuditSummary(rep, stats)
+	if rep.OK {
+		return nil
+	}
+	n := rep.Summary.ProblemCount()
+	return &reportedError{code: exitFailed, msg: fmt.Sprintf("%d problems found", n)}
+}
+
+// auditMerge merges shard reports into one whole-mirror report.
+func auditMerge(u *ui, f *auditFlags, files []string) error {
+	const cmd = "audit"
+	if len(files) == 0 {
+		return usagef(cmd, "--merge: want the shard reports (pyverify audit --shard i/n --json)")
+	}
+	if f.jsonl || f.state != "" || f.shard != "" || f.manifests != "" || f.api || f.full {
+		return usagef(cmd, "--merge takes only report files (and --json, --quiet)")
+	}
+	var reps []*audit.Report
+	for _, file := range files {
+		data, err := readCapped(file, maxAuditReport)
+		if err != nil {
+			return inputError(err) // a *fileError
+		}
+		var r audit.Report
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return inputError(fmt.Errorf("%s: not a %s report: %v", sanitize(file), audit.Schema, err))
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return inputError(fmt.Errorf("%s: data after the report", sanitize(file)))
+		}
+		reps = append(reps, &r)
+	}
+	merged, err := audit.Merge(reps...)
+	if err != nil {
+		return inputError(withHint(err, "merge the --json reports of every shard 1/N … N/N of one audit"))
+	}
+	return finishAudit(u, merged, nil, true, false)
+}
+
+// readManifestDir reads every saved manifest (*.json) in dir.
+func readManifestDir(dir string) (audit.Listing, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, inputError(err)
+	}
+	if len(names) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, inputError(&fileError{"read", dir, err})
+		}
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)),
+			"save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"))
+	}
+	slices.Sort(names)
+	var ms []*manifest.Manifest
+	for _, n := range names {
+		data, err := readCapped(n, manifest.MaxManifestSize)
+		if err != nil {
+			return nil, inputError(err) // a *fileError
+		}
+		m, err := manifest.ReadManifest(bytes.NewReader(data))
+		if err != nil {
+			var de *manifest.DataError
+			if errors.As(err, &de) {
+				de.Source = n
+			}
+			return nil, inputError(err)
+		}
+		ms = append(ms, m)
+	}
+	l, err := audit.Manifests(ms)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("--manifests: %w", err))
+	}
+	return l, nil
+}
+
+// mirrorStreamer downloads a mirror's artifact into a temporary file
+// (resumable, as verify's downloads) while the audit's check reads it, and
+// removes the file afterwards: the audit never keeps a mirror's bytes.
+func mirrorStreamer(c *download.Client) audit.Streamer {
+	return func(ctx context.Context, u string, newSink func() (io.Writer, error)) error {
+		tmp, err := os.CreateTemp("", "pyverify-audit-*.part")
+		if err != nil {
+			return err
+		}
+		name := tmp.Name()
+		tmp.Close()
+		defer os.Remove(name)
+		_, err = c.Download(ctx, u, name, maxMirrorFile, newSink, nil)
+		return err
+	}
+}
+
+// auditTrustDigest digests the trust material and the verifier options, so
+// that a state file's outcomes are re-checked when any of them changes.
+func auditTrustDigest(t *trustFlags) (string, error) {
+	read := func(flagName, path string, embedded []byte) ([]byte, error) {
+		if path == "" {
+			return embedded, nil
+		}
+		return readTrustFile(flagName, path)
+	}
+	policy, err := read("policy", t.policy, verify.DefaultPolicyJSON())
+	if err != nil {
+		return "", err
+	}
+	keyring, err := read("keyring", t.keyring, []byte(strings.Join(verify.DefaultKeyring().Fingerprints(), "\n")))
+	if err != nil {
+		return "", err
+	}
+	root, err := read("trusted-root", t.trustedRoot, verify.DefaultTrustedRoot())
+	if err != nil {
+		return "", err
+	}
+	return audit.TrustDigest([]byte("pyverify "+buildVersion()), policy, keyring, root, []byte(t.require.String())), nil
+}

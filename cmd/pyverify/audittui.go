@@ -1,0 +1,151 @@
+package main
+
+// The terminal output of 'pyverify audit'. It follows tui.go's rules (this
+// file is part of the one place that owns output): the report (problem
+// lines, --json, --jsonl) goes to standard output, the summary table, the
+// work counts and the progress bar to standard error, and every path and
+// detail, which come from the mirror, is sanitized.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pyverify/pyverify/audit"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// printJSONLine writes v as one line of JSON on standard output (--jsonl).
+func (u *ui) printJSONLine(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = u.stdout.Write(append(data, '\n'))
+	return err
+}
+
+// printAuditProblems writes one line per problem: kind, path, detail.
+func (u *ui) printAuditProblems(rep *audit.Report) {
+	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
+	n := 0
+	for _, e := range rep.Entries {
+		for _, p := range e.Problems {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Kind, sanitize(p.Path), sanitize(p.Detail))
+			n++
+		}
+	}
+	tw.Flush()
+	if n == 0 {
+		fmt.Fprintf(u.stdout, "no problems: %d artifacts verified\n", rep.Summary.Artifacts)
+	}
+}
+
+// problemsText lists problem counts as "digest=1 unsigned=2", in the order
+// of audit.ProblemKinds.
+func problemsText(m map[audit.ProblemKind]int) string {
+	var parts []string
+	for _, k := range audit.ProblemKinds {
+		if n := m[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, n))
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " ")
+}
+
+// printAuditSummary writes the per-release table and the totals on
+// standard error, unless --quiet; stats, if known, say how much was read.
+func (u *ui) printAuditSummary(rep *audit.Report, stats *audit.Stats) {
+	if u.quiet {
+		return
+	}
+	tw := tabwriter.NewWriter(u.stderr, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RELEASE\tFILES\tARTIFACTS\tOK\tPROBLEMS\t")
+	for _, r := range rep.Releases {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", sanitize(r.Dir), r.Files, r.Artifacts, r.OK, problemsText(r.Problems))
+	}
+	s := rep.Summary
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%s\t\n", s.Files, s.Artifacts, s.OK, problemsText(s.Problems))
+	tw.Flush()
+	for _, sk := range rep.Skipped {
+		u.infof("skipped %s: %s", sanitize(sk.Path), sanitize(sk.Reason))
+	}
+	if stats != nil {
+		u.infof("read %d artifacts (%d bytes), re-checked %d from recorded digests, reused %d recorded outcomes",
+			stats.Hashed, stats.HashedBytes, stats.Rechecked, stats.Reused)
+	}
+}
+
+// auditProgress shows artifacts done of those found, and bytes read, on a
+// terminal only.
+type auditProgress struct {
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	total int64
+	bytes atomic.Int64
+}
+
+// newAuditProgress returns nil unless standard error is a terminal.
+func newAuditProgress(u *ui) *auditProgress {
+	f, ok := u.stderr.(*os.File)
+	if u.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	bar := progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetVisibility(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetDescription("pyverify: audit"),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	return &auditProgress{bar: bar}
+}
+
+func (p *auditProgress) Found(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total += int64(n)
+	p.bar.ChangeMax64(p.total)
+}
+
+func (p *auditProgress) Done(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bar.Describe(fmt.Sprintf("pyverify: audit, %s read", humanBytes(p.bytes.Load())))
+	p.bar.Add(n)
+}
+
+func (p *auditProgress) Read(n int64) { p.bytes.Add(n) }
+
+func (p *auditProgress) finish() {
+	if p == nil {
+		return
+	}
+	p.bar.Finish()
+	p.bar.Exit()
+}
+
+// humanBytes formats n bytes in binary units.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
