@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pyverify/pyverify/audit"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
@@ -105,6 +106,23 @@ func applyGate(g *lifecycle.Gate, reports []verify.ArtifactReport, versions []ma
 		if !slices.ContainsFunc(reports[i].Checks, func(c verify.CheckResult) bool { return c.Kind == verify.KindLifecycle }) {
 			errs[i] = g.Apply(&reports[i], versions[i], errs[i])
 		}
+	}
+}
+
+// auditGate makes the lifecycle gate one of an audit's checks: its check
+// joins each artifact's, a refusal is a lifecycle problem, and a series the
+// data does not know a policy gap (fail closed).
+func auditGate(g *lifecycle.Gate) audit.ExtraCheck {
+	return func(_ context.Context, a *audit.Artifact) []audit.Problem {
+		res, _ := g.Check(a.Target.Version)
+		a.Report.Checks = append(a.Report.Checks, res)
+		switch res.Status {
+		case verify.StatusFail:
+			return []audit.Problem{{Kind: audit.Lifecycle, Path: a.Path, Detail: res.Detail}}
+		case verify.StatusMissing:
+			return []audit.Problem{{Kind: audit.PolicyGap, Path: a.Path, Detail: res.Detail}}
+		}
+		return nil
 	}
 }
 

@@ -20,8 +20,8 @@ const trustFlagsText = `Trust flags (all commands that verify):
                          openpgp, sigstore, or openpgp,sigstore
 `
 
-const lifecycleFlagsText = `Lifecycle gates (evaluated after the signatures; a refusal is exit 1 and
-the file never reaches --dest):
+const lifecycleFlagsText = `Lifecycle gates (evaluated after the signatures; a refusal fails the file,
+and 'verify' never places it in --dest):
     --deny-eol            refuse a release whose series is end-of-life
     --deny-prerelease     refuse an alpha, beta or release candidate
     --deny-security-only  refuse a series that no longer gets bugfix
@@ -242,7 +242,8 @@ check' verifies a file. Expected values come from the signatures; with
 mirror lacks or should not have, and wrong sizes and digests.
 
 Every problem has a kind: missing, extra, size, digest, bad-signature,
-missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar.
+missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar, and
+lifecycle (a release a --deny-* gate refuses).
 Problems are listed on standard output (or the report, with --json or
 --jsonl), a summary per release on standard error.
 
@@ -271,6 +272,7 @@ Flags:
                      as for 'pyverify verify', for a mirror given by URL
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     Audit a local mirror nightly, re-reading only what changed:
     $ pyverify audit /srv/mirror/python --state /var/lib/pyverify/audit.state
@@ -281,6 +283,9 @@ Examples:
     Split the work over three CI jobs, then merge:
     $ pyverify audit /srv/mirror/python --shard 2/3 --json > shard-2.json
     $ pyverify audit --merge shard-1.json shard-2.json shard-3.json > audit.json
+
+    List the files of end-of-life releases a mirror still serves:
+    $ pyverify audit /srv/mirror/python --deny-eol
 
 Exit status:
     0  no problem found
