@@ -3,8 +3,9 @@ package lifecycle
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // A Date is a calendar day, or a month when Day is 0. release-cycle.json
@@ -39,13 +40,7 @@ func ParseDay(s string) (Date, error) {
 }
 
 // quote quotes untrusted text for an error message, cut to a sane length.
-func quote(s string) string {
-	const max = 40
-	if len(s) > max {
-		return strconv.Quote(s[:max]) + "…"
-	}
-	return strconv.Quote(s)
-}
+func quote(s string) string { return safetext.Quote(s) }
 
 // DayOf returns the calendar day of t in UTC.
 func DayOf(t time.Time) Date {
