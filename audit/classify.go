@@ -9,7 +9,7 @@ import (
 // sigstoreDigestMismatch starts the detail of a Sigstore check whose bundle
 // signs a digest other than the file's: the file's bytes are wrong, not the
 // signature (TestClassifySigstoreDigest keeps this in step with verify).
-const sigstoreDigestMismatch = "signed digest does not match"
+const sigstoreDigestMismatch = "signed SHA-256 is not the file's"
 
 // classify names the problems of an artifact from the verifier's report.
 // It never decides anything the verifier did not: it only sorts the failed
@@ -42,7 +42,9 @@ func classify(path string, t verify.Target, p *verify.Policy, rep verify.Artifac
 		detail := string(c.Kind) + ": " + c.Detail
 		switch c.Kind {
 		case verify.KindPolicy:
-			if reqErr != nil {
+			// A gap is also found by the verifier itself, when no
+			// signature is expected and no bundle came (verify.Requirement).
+			if reqErr != nil || strings.HasPrefix(c.Detail, verify.ErrPolicyGap.Error()) {
 				add(PolicyGap, path, detail)
 			} else {
 				absent = append(absent, c)

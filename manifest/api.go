@@ -93,16 +93,9 @@ func ParseAPIv2(data []byte, source string, v Version) (*Manifest, error) {
 	if v.IsZero() {
 		return nil, errors.New("manifest: ParseAPIv2 needs a version")
 	}
-	src := apiSource(source)
-	if len(data) > MaxAPISize {
-		return nil, &DataError{Source: src, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxAPISize)}
-	}
 	var files []apiFile
-	if t := firstToken(data); t != '[' {
-		return nil, &DataError{Source: src, Field: "json", Err: errors.New("not a JSON list of release files")}
-	}
-	if err := json.Unmarshal(data, &files); err != nil {
-		return nil, &DataError{Source: src, Field: "json", Err: jsonError(err)}
+	if err := decodeList(data, apiSource(source), "release files", &files); err != nil {
+		return nil, err
 	}
 	return apiManifest(files, source, nil, v)
 }
@@ -270,9 +263,9 @@ func FetchAPI(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*M
 	if v.IsZero() {
 		return nil, errors.New("manifest: FetchAPI needs a version")
 	}
-	base, err := url.Parse(baseURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("manifest: API base URL %s is not an http(s) URL with a host", quote(baseURL))
+	base, err := apiBase(baseURL)
+	if err != nil {
+		return nil, err
 	}
 	first := &url.URL{
 		Scheme:   base.Scheme,

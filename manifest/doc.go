@@ -1,7 +1,8 @@
 // Package manifest reads what python.org publishes about a CPython release
 // and turns it into a normalized, validated [Manifest]: the release page's
 // file table ([ParsePage]), the JSON API ([ParseAPIv2], [ParseAPIv1],
-// [FetchAPI]), the two cross-checked ([Reconcile]), and the saved form
+// [FetchAPIv2], [FetchAPI]), the two cross-checked ([Reconcile], or [Merge]
+// to keep every artifact and list the differences), and the saved form
 // ([ReadManifest], [Manifest.WriteJSON]).
 //
 // Everything read here is untrusted. Inputs are size-capped, parsers never

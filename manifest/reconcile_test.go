@@ -80,21 +80,8 @@ func TestReconcileMerge(t *testing.T) {
 }
 
 func TestReconcileMismatch(t *testing.T) {
-	page := parsePageFile(t, "testdata/pages/python-3140a2.e2024nov.html", pythonOrg+"python-3140a2/")
-	apiData := editAPI(t, readFile(t, api3140a2), func(r []map[string]any) {
-		r[0]["md5_sum"] = "00000000000000000000000000000000"
-		r[1]["filesize"] = 22696948 + 200000 // 21.8 MB, the page says 21.6 MB
-		r[3]["sigstore_bundle_file"] = ""
-		r[3]["sbom_spdx2_file"] = "https://www.python.org/ftp/python/3.14.0/python-3.14.0a2-amd64.exe.spdx.json"
-		r[4]["url"] = "https://www.python.org/ftp/python/3.14.0/python-3.14.0a2-win32.exe"
-		r[4]["sigstore_bundle_file"] = r[4]["url"].(string) + ".sigstore"
-		r[4]["sbom_spdx2_file"] = ""
-	})
-	api, err := ParseAPIv2(apiData, "api.json", MustParseVersion("3.14.0a2"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Reconcile(page, api)
+	page, api := mismatchedSources(t)
+	_, err := Reconcile(page, api)
 	var me *MismatchError
 	if !errors.As(err, &me) {
 		t.Fatalf("err = %v, want a MismatchError", err)
@@ -153,4 +140,60 @@ func TestReconcileInvalidInput(t *testing.T) {
 	bad.Artifacts[0].MD5 = "XYZ"
 	_, err := Reconcile(page, &bad)
 	wantDataError(t, err, "artifact 1 (Python-3.3.3.tar.bz2)", "md5", `"XYZ" has 3 characters`)
+}
+
+// TestMergeKeepsEveryArtifact checks that Merge returns the union of both
+// sources with the differences beside it, each worded for its artifact.
+func TestMergeKeepsEveryArtifact(t *testing.T) {
+	page, api := mismatchedSources(t)
+	m, diffs, err := Merge(page, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Artifacts) != len(page.Artifacts)+1 || m.Artifacts[len(m.Artifacts)-1].Name != "python-3.14.0a2-win32.exe" {
+		t.Fatalf("artifacts: %d, last %q", len(m.Artifacts), m.Artifacts[len(m.Artifacts)-1].Name)
+	}
+	// The disagreeing size is not taken from the API.
+	if m.Artifacts[1].Size != 0 || m.Artifacts[1].SizeText != page.Artifacts[1].SizeText {
+		t.Errorf("tar.xz size = %d %q", m.Artifacts[1].Size, m.Artifacts[1].SizeText)
+	}
+	var reasons []string
+	for _, d := range diffs {
+		reasons = append(reasons, d.Name+": "+d.Reason())
+	}
+	want := []string{
+		`Python-3.14.0a2.tgz: md5: the release page lists 3a57cdc52ec15f7c74662d7c7b666170, the JSON API lists 00000000000000000000000000000000`,
+		`Python-3.14.0a2.tar.xz: size: the release page shows "21.6\u00a0MB", the JSON API lists 22896948 bytes`,
+		`python-3.14.0a2-amd64.exe: sigstore_url: the release page lists https://www.python.org/ftp/python/3.14.0/python-3.14.0a2-amd64.exe.sigstore, the JSON API lists nothing`,
+		`python-3.14.0a2.exe: listed only on the release page, not in the JSON API`,
+		`python-3.14.0a2-win32.exe: listed only in the JSON API, not on the release page`,
+	}
+	if !reflect.DeepEqual(reasons, want) {
+		t.Errorf("reasons:\n%s\nwant:\n%s", strings.Join(reasons, "\n"), strings.Join(want, "\n"))
+	}
+	// Reconcile fails on the same input.
+	if _, err := Reconcile(page, api); err == nil {
+		t.Error("Reconcile accepted a mismatch")
+	}
+}
+
+// mismatchedSources is a 3.14.0a2 page and an API that disagree on five
+// points: an MD5, a size, a sidecar, and a file listed by each only.
+func mismatchedSources(t *testing.T) (page, api *Manifest) {
+	t.Helper()
+	page = parsePageFile(t, "testdata/pages/python-3140a2.e2024nov.html", pythonOrg+"python-3140a2/")
+	apiData := editAPI(t, readFile(t, api3140a2), func(r []map[string]any) {
+		r[0]["md5_sum"] = "00000000000000000000000000000000"
+		r[1]["filesize"] = 22696948 + 200000 // 21.8 MB, the page says 21.6 MB
+		r[3]["sigstore_bundle_file"] = ""
+		r[3]["sbom_spdx2_file"] = "https://www.python.org/ftp/python/3.14.0/python-3.14.0a2-amd64.exe.spdx.json"
+		r[4]["url"] = "https://www.python.org/ftp/python/3.14.0/python-3.14.0a2-win32.exe"
+		r[4]["sigstore_bundle_file"] = r[4]["url"].(string) + ".sigstore"
+		r[4]["sbom_spdx2_file"] = ""
+	})
+	api, err := ParseAPIv2(apiData, "api.json", MustParseVersion("3.14.0a2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page, api
 }

@@ -54,8 +54,10 @@ var ErrPolicyGap = errors.New("policy gap")
 //     SAN) and "sigstore_issuer" (the OIDC issuer URL) must both be set for a
 //     signer that a series names as its Sigstore signer.
 //   - series: keyed "MAJOR.MINOR". "sigstore" names the signer whose Sigstore
-//     identity signs every artifact of the series from "sigstore_since" on (the
-//     first release signed with Sigstore; absent means the whole series).
+//     identity signs the series: a bundle that verifies against it is
+//     accepted for every release of the series, of every class.
+//     "sigstore_since" is the first release signed with Sigstore (absent
+//     means the whole series): it says only from when a bundle is expected.
 //     "openpgp" maps an artifact class (see manifest.Class: source, windows,
 //     macos, docs, …) to a signer ID or a list of them. "openpgp_legacy" lets
 //     OpenPGP signatures of the series use DSA, SHA-1 and RSA keys under 2048
@@ -95,13 +97,24 @@ func (s Signer) String() string {
 	return s.Name + " <" + s.Email + ">"
 }
 
-// A Requirement is what the policy demands of one artifact.
+// A Requirement is what the policy demands of one artifact. It answers two
+// questions separately: which signatures are accepted (Sigstore, OpenPGP)
+// and whether a Sigstore bundle is expected for the release
+// (SigstoreExpected).
 type Requirement struct {
 	// Series is the release series, such as "3.12".
 	Series string
-	// Sigstore is the signer whose Sigstore identity signs the artifact, or
-	// nil when the release predates Sigstore signing of its series.
+	// Sigstore is the signer whose Sigstore identity the series names, or
+	// nil when the policy names none for the series. A bundle that verifies
+	// against this identity is accepted for any release of the series,
+	// including releases signed before SigstoreSince (python.org signed some
+	// older releases with Sigstore after the fact).
 	Sigstore *Signer
+	// SigstoreExpected reports whether the release is one python.org signs
+	// with Sigstore (SigstoreSince or later): only then is a missing bundle
+	// reported as expected-but-missing, and only then may a bundle stand in
+	// for the OpenPGP signature when neither is present.
+	SigstoreExpected bool
 	// SigstoreSince is the first release of the series signed with
 	// Sigstore; zero when the series has no Sigstore signer.
 	SigstoreSince manifest.Version
@@ -115,6 +128,12 @@ type Requirement struct {
 	// SigstoreOnly reports whether the series publishes no OpenPGP
 	// signatures (PEP 761).
 	SigstoreOnly bool
+
+	// noneExpected, when set, is the policy gap of an artifact that no
+	// signature is expected for: no OpenPGP signer is pinned for its class
+	// and its release predates Sigstore signing. A bundle by the series'
+	// identity still verifies it; without one, this is the outcome.
+	noneExpected error
 }
 
 // OpenPGPFingerprints returns every fingerprint pinned by r.OpenPGP.
@@ -221,143 +240,209 @@ func jsonError(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
+// buildPolicy checks a decoded policy file and builds the Policy: the
+// schema, then every signer, then every series (which refer to signers).
 func buildPolicy(f policyJSON) (*Policy, error) {
 	if f.Schema != PolicySchema {
 		return nil, fmt.Errorf("policy: schema: want %q, got %q", PolicySchema, escape(f.Schema))
+	}
+	if len(f.Series) == 0 {
+		return nil, errors.New("policy: series: no series listed")
 	}
 	p := &Policy{
 		requireSCT: f.SigstoreRequireSCT == nil || *f.SigstoreRequireSCT,
 		signers:    map[string]*Signer{},
 		series:     map[string]*seriesPolicy{},
 	}
-	norm := policyJSON{
+	p.file = policyJSON{
 		Schema:             f.Schema,
 		SigstoreRequireSCT: &p.requireSCT,
 		Signers:            map[string]signerJSON{},
 		Series:             map[string]seriesJSON{},
 	}
-	if len(f.Series) == 0 {
-		return nil, errors.New("policy: series: no series listed")
-	}
-
 	for id, sj := range f.Signers {
-		field := fmt.Sprintf("signers[%q]", id)
-		if !validID(id) {
-			return nil, fmt.Errorf("policy: %s: IDs are 1-64 of a-z, 0-9, '-', '_', '.'", field)
+		if err := p.addSigner(id, sj); err != nil {
+			return nil, err
 		}
-		s := &Signer{ID: id, Name: sj.Name, Email: sj.Email,
-			SigstoreIdentity: sj.SigstoreIdentity, SigstoreIssuer: sj.SigstoreIssuer}
-		if strings.TrimSpace(sj.Name) == "" || !printable(sj.Name) {
-			return nil, fmt.Errorf("policy: %s.name: missing or not printable", field)
-		}
-		if sj.Email != "" && !printable(sj.Email) {
-			return nil, fmt.Errorf("policy: %s.email: not printable", field)
-		}
-		for i, fpr := range sj.OpenPGP {
-			n := normalizeFingerprint(fpr)
-			if !isFingerprint(n) {
-				return nil, fmt.Errorf("policy: %s.openpgp[%d]: %q is not a full fingerprint (40 hex digits)", field, i, escape(fpr))
-			}
-			if slices.Contains(s.OpenPGP, n) {
-				return nil, fmt.Errorf("policy: %s.openpgp[%d]: %s listed twice", field, i, n)
-			}
-			s.OpenPGP = append(s.OpenPGP, n)
-		}
-		if (sj.SigstoreIdentity == "") != (sj.SigstoreIssuer == "") {
-			return nil, fmt.Errorf("policy: %s: sigstore_identity and sigstore_issuer must be set together", field)
-		}
-		if sj.SigstoreIdentity != "" {
-			if !printable(sj.SigstoreIdentity) || strings.ContainsAny(sj.SigstoreIdentity, " \t") {
-				return nil, fmt.Errorf("policy: %s.sigstore_identity: %q is not a valid identity", field, escape(sj.SigstoreIdentity))
-			}
-			u, err := url.Parse(sj.SigstoreIssuer)
-			if err != nil || u.Scheme != "https" || u.Host == "" || !printable(sj.SigstoreIssuer) {
-				return nil, fmt.Errorf("policy: %s.sigstore_issuer: %q is not an https URL", field, escape(sj.SigstoreIssuer))
-			}
-		}
-		if len(s.OpenPGP) == 0 && s.SigstoreIdentity == "" {
-			return nil, fmt.Errorf("policy: %s: has neither openpgp fingerprints nor a sigstore identity", field)
-		}
-		p.signers[id] = s
-		norm.Signers[id] = signerJSON{Name: s.Name, Email: s.Email, OpenPGP: s.OpenPGP,
-			SigstoreIdentity: s.SigstoreIdentity, SigstoreIssuer: s.SigstoreIssuer}
 	}
-
 	for key, sj := range f.Series {
-		field := fmt.Sprintf("series[%q]", key)
-		v, err := manifest.ParseVersion(key)
-		if err != nil || v.HasPatch || v.IsPrerelease() || v.String() != key {
-			return nil, fmt.Errorf("policy: %s: series keys are MAJOR.MINOR, such as \"3.12\"", field)
+		if err := p.addSeries(key, sj); err != nil {
+			return nil, err
 		}
-		sp := &seriesPolicy{name: key, legacy: sj.OpenPGPLegacy, sigstoreOnly: sj.SigstoreOnly,
-			openpgp: map[manifest.Class][]*Signer{}}
-		if sj.Sigstore != "" {
-			s, ok := p.signers[sj.Sigstore]
-			if !ok {
-				return nil, fmt.Errorf("policy: %s.sigstore: unknown signer %q", field, escape(sj.Sigstore))
-			}
-			if s.SigstoreIdentity == "" {
-				return nil, fmt.Errorf("policy: %s.sigstore: signer %q has no sigstore_identity and sigstore_issuer", field, sj.Sigstore)
-			}
-			sp.sigstore = s
-			since := key + ".0a1"
-			if sj.SigstoreSince != "" {
-				since = sj.SigstoreSince
-			}
-			sv, err := manifest.ParseVersion(since)
-			if err != nil || !sv.HasPatch || sv.Series() != key {
-				return nil, fmt.Errorf("policy: %s.sigstore_since: %q is not a release of series %s", field, escape(since), key)
-			}
-			sp.sigstoreSince = sv
-		} else if sj.SigstoreSince != "" {
-			return nil, fmt.Errorf("policy: %s.sigstore_since: set without a sigstore signer", field)
-		}
-		if sj.SigstoreOnly {
-			if sp.sigstore == nil {
-				return nil, fmt.Errorf("policy: %s.sigstore_only: set without a sigstore signer", field)
-			}
-			if len(sj.OpenPGP) > 0 {
-				return nil, fmt.Errorf("policy: %s.openpgp: a sigstore_only series must not list OpenPGP signers", field)
-			}
-			if sj.OpenPGPLegacy {
-				return nil, fmt.Errorf("policy: %s.openpgp_legacy: a sigstore_only series has no OpenPGP signatures", field)
-			}
-		}
-		for cname, refs := range sj.OpenPGP {
-			cfield := fmt.Sprintf("%s.openpgp[%q]", field, cname)
-			c, ok := manifest.ParseClass(cname)
-			if !ok {
-				return nil, fmt.Errorf("policy: %s: unknown artifact class", cfield)
-			}
-			if len(refs) == 0 {
-				return nil, fmt.Errorf("policy: %s: no signer listed", cfield)
-			}
-			for _, id := range refs {
-				s, ok := p.signers[id]
-				if !ok {
-					return nil, fmt.Errorf("policy: %s: unknown signer %q", cfield, escape(id))
-				}
-				if len(s.OpenPGP) == 0 {
-					return nil, fmt.Errorf("policy: %s: signer %q has no openpgp fingerprints", cfield, id)
-				}
-				if slices.Contains(sp.openpgp[c], s) {
-					return nil, fmt.Errorf("policy: %s: signer %q listed twice", cfield, id)
-				}
-				sp.openpgp[c] = append(sp.openpgp[c], s)
-			}
-		}
-		if sp.sigstore == nil && len(sp.openpgp) == 0 {
-			return nil, fmt.Errorf("policy: %s: names no signer", field)
-		}
-		p.series[key] = sp
-		nj := sj
-		if sp.sigstore != nil {
-			nj.SigstoreSince = sp.sigstoreSince.String()
-		}
-		norm.Series[key] = nj
 	}
-	p.file = norm
 	return p, nil
+}
+
+// addSigner checks one entry of "signers" and adds it to p.
+func (p *Policy) addSigner(id string, sj signerJSON) error {
+	field := fmt.Sprintf("signers[%q]", id)
+	if !validID(id) {
+		return fmt.Errorf("policy: %s: IDs are 1-64 of a-z, 0-9, '-', '_', '.'", field)
+	}
+	s := &Signer{ID: id, Name: sj.Name, Email: sj.Email,
+		SigstoreIdentity: sj.SigstoreIdentity, SigstoreIssuer: sj.SigstoreIssuer}
+	if strings.TrimSpace(sj.Name) == "" || !printable(sj.Name) {
+		return fmt.Errorf("policy: %s.name: missing or not printable", field)
+	}
+	if sj.Email != "" && !printable(sj.Email) {
+		return fmt.Errorf("policy: %s.email: not printable", field)
+	}
+	fprs, err := signerFingerprints(field, sj.OpenPGP)
+	if err != nil {
+		return err
+	}
+	s.OpenPGP = fprs
+	if err := checkSigstoreIdentity(field, sj); err != nil {
+		return err
+	}
+	if len(s.OpenPGP) == 0 && s.SigstoreIdentity == "" {
+		return fmt.Errorf("policy: %s: has neither openpgp fingerprints nor a sigstore identity", field)
+	}
+	p.signers[id] = s
+	p.file.Signers[id] = signerJSON{Name: s.Name, Email: s.Email, OpenPGP: s.OpenPGP,
+		SigstoreIdentity: s.SigstoreIdentity, SigstoreIssuer: s.SigstoreIssuer}
+	return nil
+}
+
+// signerFingerprints normalizes a signer's pinned fingerprints: full ones
+// only, each once.
+func signerFingerprints(field string, list []string) ([]string, error) {
+	var out []string
+	for i, fpr := range list {
+		n := normalizeFingerprint(fpr)
+		if !isFingerprint(n) {
+			return nil, fmt.Errorf("policy: %s.openpgp[%d]: %q is not a full fingerprint (40 hex digits)", field, i, escape(fpr))
+		}
+		if slices.Contains(out, n) {
+			return nil, fmt.Errorf("policy: %s.openpgp[%d]: %s listed twice", field, i, n)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// checkSigstoreIdentity checks a signer's Sigstore identity and issuer:
+// both or neither, an identity without spaces, an https issuer.
+func checkSigstoreIdentity(field string, sj signerJSON) error {
+	if (sj.SigstoreIdentity == "") != (sj.SigstoreIssuer == "") {
+		return fmt.Errorf("policy: %s: sigstore_identity and sigstore_issuer must be set together", field)
+	}
+	if sj.SigstoreIdentity == "" {
+		return nil
+	}
+	if !printable(sj.SigstoreIdentity) || strings.ContainsAny(sj.SigstoreIdentity, " \t") {
+		return fmt.Errorf("policy: %s.sigstore_identity: %q is not a valid identity", field, escape(sj.SigstoreIdentity))
+	}
+	u, err := url.Parse(sj.SigstoreIssuer)
+	if err != nil || u.Scheme != "https" || u.Host == "" || !printable(sj.SigstoreIssuer) {
+		return fmt.Errorf("policy: %s.sigstore_issuer: %q is not an https URL", field, escape(sj.SigstoreIssuer))
+	}
+	return nil
+}
+
+// addSeries checks one entry of "series" and adds it to p: its key, its
+// Sigstore signer and first Sigstore release, the sigstore_only rules and
+// its OpenPGP signers per class.
+func (p *Policy) addSeries(key string, sj seriesJSON) error {
+	field := fmt.Sprintf("series[%q]", key)
+	v, err := manifest.ParseVersion(key)
+	if err != nil || v.HasPatch || v.IsPrerelease() || v.String() != key {
+		return fmt.Errorf("policy: %s: series keys are MAJOR.MINOR, such as \"3.12\"", field)
+	}
+	sp := &seriesPolicy{name: key, legacy: sj.OpenPGPLegacy, sigstoreOnly: sj.SigstoreOnly,
+		openpgp: map[manifest.Class][]*Signer{}}
+	if err := p.seriesSigstore(field, key, sj, sp); err != nil {
+		return err
+	}
+	if err := checkSigstoreOnly(field, sj, sp); err != nil {
+		return err
+	}
+	for cname, refs := range sj.OpenPGP {
+		if err := p.seriesOpenPGP(fmt.Sprintf("%s.openpgp[%q]", field, cname), cname, refs, sp); err != nil {
+			return err
+		}
+	}
+	if sp.sigstore == nil && len(sp.openpgp) == 0 {
+		return fmt.Errorf("policy: %s: names no signer", field)
+	}
+	p.series[key] = sp
+	nj := sj
+	if sp.sigstore != nil {
+		nj.SigstoreSince = sp.sigstoreSince.String()
+	}
+	p.file.Series[key] = nj
+	return nil
+}
+
+// seriesSigstore resolves a series' Sigstore signer and the release from
+// which its bundles are expected (absent: the whole series).
+func (p *Policy) seriesSigstore(field, key string, sj seriesJSON, sp *seriesPolicy) error {
+	if sj.Sigstore == "" {
+		if sj.SigstoreSince != "" {
+			return fmt.Errorf("policy: %s.sigstore_since: set without a sigstore signer", field)
+		}
+		return nil
+	}
+	s, ok := p.signers[sj.Sigstore]
+	if !ok {
+		return fmt.Errorf("policy: %s.sigstore: unknown signer %q", field, escape(sj.Sigstore))
+	}
+	if s.SigstoreIdentity == "" {
+		return fmt.Errorf("policy: %s.sigstore: signer %q has no sigstore_identity and sigstore_issuer", field, sj.Sigstore)
+	}
+	sp.sigstore = s
+	since := key + ".0a1"
+	if sj.SigstoreSince != "" {
+		since = sj.SigstoreSince
+	}
+	sv, err := manifest.ParseVersion(since)
+	if err != nil || !sv.HasPatch || sv.Series() != key {
+		return fmt.Errorf("policy: %s.sigstore_since: %q is not a release of series %s", field, escape(since), key)
+	}
+	sp.sigstoreSince = sv
+	return nil
+}
+
+// checkSigstoreOnly enforces that a sigstore_only series has a Sigstore
+// signer and no OpenPGP entries.
+func checkSigstoreOnly(field string, sj seriesJSON, sp *seriesPolicy) error {
+	if !sj.SigstoreOnly {
+		return nil
+	}
+	switch {
+	case sp.sigstore == nil:
+		return fmt.Errorf("policy: %s.sigstore_only: set without a sigstore signer", field)
+	case len(sj.OpenPGP) > 0:
+		return fmt.Errorf("policy: %s.openpgp: a sigstore_only series must not list OpenPGP signers", field)
+	case sj.OpenPGPLegacy:
+		return fmt.Errorf("policy: %s.openpgp_legacy: a sigstore_only series has no OpenPGP signatures", field)
+	}
+	return nil
+}
+
+// seriesOpenPGP resolves the OpenPGP signers of one artifact class.
+func (p *Policy) seriesOpenPGP(cfield, cname string, refs signerRefs, sp *seriesPolicy) error {
+	c, ok := manifest.ParseClass(cname)
+	if !ok {
+		return fmt.Errorf("policy: %s: unknown artifact class", cfield)
+	}
+	if len(refs) == 0 {
+		return fmt.Errorf("policy: %s: no signer listed", cfield)
+	}
+	for _, id := range refs {
+		s, ok := p.signers[id]
+		if !ok {
+			return fmt.Errorf("policy: %s: unknown signer %q", cfield, escape(id))
+		}
+		if len(s.OpenPGP) == 0 {
+			return fmt.Errorf("policy: %s: signer %q has no openpgp fingerprints", cfield, id)
+		}
+		if slices.Contains(sp.openpgp[c], s) {
+			return fmt.Errorf("policy: %s: signer %q listed twice", cfield, id)
+		}
+		sp.openpgp[c] = append(sp.openpgp[c], s)
+	}
+	return nil
 }
 
 // validID reports whether id is a usable signer ID.
@@ -401,6 +486,14 @@ func (p *Policy) Series() []string {
 	return out
 }
 
+// HasSigstore reports whether the policy names a Sigstore identity for the
+// series ("3.12"): only then can a bundle count as a signature of its
+// releases.
+func (p *Policy) HasSigstore(series string) bool {
+	sp, ok := p.series[series]
+	return ok && sp.sigstore != nil
+}
+
 // Signers returns the policy's signers, sorted by ID.
 func (p *Policy) Signers() []Signer {
 	out := make([]Signer, 0, len(p.signers))
@@ -420,6 +513,10 @@ func sortSeries(s []string) {
 // Lookup returns what the policy demands of an artifact of class c in
 // release v. The error wraps ErrPolicyGap when the series is not in the
 // policy or when nobody is pinned to sign such an artifact.
+//
+// A series' Sigstore identity is accepted for every release of the series
+// (Requirement.Sigstore); its "sigstore_since" release only says from when
+// a bundle is expected (Requirement.SigstoreExpected).
 func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, error) {
 	if v.IsZero() {
 		return Requirement{}, errors.New("policy: no version given")
@@ -433,23 +530,22 @@ func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, erro
 	}
 	r := Requirement{Series: sp.name, OpenPGPLegacy: sp.legacy, SigstoreOnly: sp.sigstoreOnly}
 	if sp.sigstore != nil {
+		s := *sp.sigstore
+		r.Sigstore = &s
 		r.SigstoreSince = sp.sigstoreSince
-		if v.Compare(sp.sigstoreSince) >= 0 {
-			s := *sp.sigstore
-			r.Sigstore = &s
-		}
+		r.SigstoreExpected = v.Compare(sp.sigstoreSince) >= 0
 	}
 	if !sp.sigstoreOnly {
 		for _, s := range sp.openpgp[c] {
 			r.OpenPGP = append(r.OpenPGP, *s)
 		}
 	}
-	if r.Sigstore == nil && len(r.OpenPGP) == 0 {
-		if sp.sigstore != nil {
-			return Requirement{}, fmt.Errorf("%w: no OpenPGP signer is pinned for %s files of %s, and %s predates Sigstore signing (first: %s)",
-				ErrPolicyGap, c, sp.name, v, sp.sigstoreSince)
-		}
+	switch {
+	case r.Sigstore == nil && len(r.OpenPGP) == 0:
 		return Requirement{}, fmt.Errorf("%w: no signer is pinned for %s files of %s", ErrPolicyGap, c, sp.name)
+	case !r.SigstoreExpected && len(r.OpenPGP) == 0:
+		r.noneExpected = fmt.Errorf("%w: no OpenPGP signer is pinned for %s files of %s, and %s predates Sigstore signing (first: %s)",
+			ErrPolicyGap, c, sp.name, v, sp.sigstoreSince)
 	}
 	return r, nil
 }

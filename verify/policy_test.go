@@ -14,7 +14,7 @@ import (
 
 // reqString describes a lookup's outcome, pointers dereferenced.
 func reqString(r Requirement, err error) string {
-	s := fmt.Sprintf("%s %v %v %v %v ", r.Series, r.SigstoreSince, r.OpenPGP, r.OpenPGPLegacy, r.SigstoreOnly)
+	s := fmt.Sprintf("%s %v %v %v %v %v ", r.Series, r.SigstoreSince, r.SigstoreExpected, r.OpenPGP, r.OpenPGPLegacy, r.SigstoreOnly)
 	if r.Sigstore != nil {
 		s += fmt.Sprintf("%+v", *r.Sigstore)
 	}
@@ -62,12 +62,13 @@ func TestEmbeddedPolicySigstoreIdentities(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		if r.Sigstore == nil || r.Sigstore.SigstoreIdentity != id[0] || r.Sigstore.SigstoreIssuer != id[1] {
-			t.Errorf("%s: sigstore = %+v, want %v", v, r.Sigstore, id)
+		if r.Sigstore == nil || r.Sigstore.SigstoreIdentity != id[0] || r.Sigstore.SigstoreIssuer != id[1] || !r.SigstoreExpected {
+			t.Errorf("%s: sigstore = %+v (expected %v), want %v, expected", v, r.Sigstore, r.SigstoreExpected, id)
 		}
 	}
 	for series := range since {
-		// The release before the first signed one has no Sigstore identity.
+		// Before the first signed release a bundle is not expected, but
+		// one by the series' identity is still accepted.
 		first := manifest.MustParseVersion(since[series])
 		var prev manifest.Version
 		if first.Patch > 0 {
@@ -79,8 +80,8 @@ func TestEmbeddedPolicySigstoreIdentities(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", prev, err)
 		}
-		if r.Sigstore != nil {
-			t.Errorf("%s: sigstore = %+v, want none before %s", prev, r.Sigstore, first)
+		if r.SigstoreExpected || r.Sigstore == nil || r.Sigstore.SigstoreIdentity != want[series][0] {
+			t.Errorf("%s: sigstore = %+v, expected %v; want %s accepted, not expected before %s", prev, r.Sigstore, r.SigstoreExpected, want[series][0], first)
 		}
 	}
 }
@@ -89,6 +90,7 @@ func TestPolicyLookup(t *testing.T) {
 	p := DefaultPolicy()
 	type want struct {
 		sigstore string   // identity, "" for none
+		expected bool     // a bundle is expected
 		openpgp  []string // signer IDs
 		only     bool
 		legacy   bool
@@ -99,27 +101,27 @@ func TestPolicyLookup(t *testing.T) {
 		class   manifest.Class
 		want    want
 	}{
-		{"3.14.0", manifest.ClassSource, want{sigstore: "hugo@python.org", only: true}},
-		{"3.14.0", manifest.ClassWindows, want{sigstore: "hugo@python.org", only: true}},
-		{"3.14.0", manifest.ClassAndroid, want{sigstore: "hugo@python.org", only: true}},
-		{"3.14.0a2", manifest.ClassWindowsManifest, want{sigstore: "hugo@python.org", only: true}},
-		{"3.16.0a1", manifest.ClassSource, want{sigstore: "savannah@python.org", only: true}},
-		{"3.11.0", manifest.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
-		{"3.11.0rc2", manifest.ClassSource, want{openpgp: []string{"pablo"}}},
-		{"3.10.6", manifest.ClassSource, want{openpgp: []string{"pablo"}}},
-		{"3.10.7", manifest.ClassWindows, want{sigstore: "pablogsal@python.org", openpgp: []string{"steve"}}},
-		{"3.7.14", manifest.ClassSource, want{sigstore: "nad@python.org", openpgp: []string{"ned"}}},
-		{"3.7.13", manifest.ClassMacOS, want{openpgp: []string{"ned"}}},
-		{"3.12.0rc2", manifest.ClassMacOS, want{sigstore: "thomas@python.org", openpgp: []string{"ned"}}},
-		{"3.13.1", manifest.ClassSource, want{sigstore: "thomas@python.org", openpgp: []string{"thomas"}}},
-		{"3.12.0", manifest.ClassAndroid, want{sigstore: "thomas@python.org"}},
+		{"3.14.0", manifest.ClassSource, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0", manifest.ClassWindows, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0", manifest.ClassAndroid, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0a2", manifest.ClassWindowsManifest, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.16.0a1", manifest.ClassSource, want{sigstore: "savannah@python.org", expected: true, only: true}},
+		{"3.11.0", manifest.ClassSource, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"pablo"}}},
+		{"3.11.0rc2", manifest.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
+		{"3.10.6", manifest.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
+		{"3.10.7", manifest.ClassWindows, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"steve"}}},
+		{"3.7.14", manifest.ClassSource, want{sigstore: "nad@python.org", expected: true, openpgp: []string{"ned"}}},
+		{"3.7.13", manifest.ClassMacOS, want{sigstore: "nad@python.org", openpgp: []string{"ned"}}},
+		{"3.12.0rc2", manifest.ClassMacOS, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"ned"}}},
+		{"3.13.1", manifest.ClassSource, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"thomas"}}},
+		{"3.12.0", manifest.ClassAndroid, want{sigstore: "thomas@python.org", expected: true}},
 		{"2.7.18", manifest.ClassSource, want{openpgp: []string{"benjamin"}, legacy: true}},
 		{"2.7.18", manifest.ClassWindows, want{openpgp: []string{"martin", "steve"}, legacy: true}},
 		{"3.3", manifest.ClassSource, want{openpgp: []string{"georg"}, legacy: true}},
 		{"3.6.15", manifest.ClassDocs, want{openpgp: []string{"steve"}}},
 		{"3.99.0", manifest.ClassSource, want{gap: true}},
 		{"3.1.5", manifest.ClassSource, want{gap: true}},
-		{"3.10.6", manifest.ClassAndroid, want{gap: true}},
+		{"3.10.6", manifest.ClassAndroid, want{sigstore: "pablogsal@python.org"}},
 		{"3.6.0", manifest.ClassOther, want{gap: true}},
 	}
 	for _, tt := range tests {
@@ -138,8 +140,8 @@ func TestPolicyLookup(t *testing.T) {
 			if r.Sigstore != nil {
 				gotID = r.Sigstore.SigstoreIdentity
 			}
-			if gotID != tt.want.sigstore {
-				t.Errorf("sigstore = %q, want %q", gotID, tt.want.sigstore)
+			if gotID != tt.want.sigstore || r.SigstoreExpected != tt.want.expected {
+				t.Errorf("sigstore = %q (expected %v), want %q (expected %v)", gotID, r.SigstoreExpected, tt.want.sigstore, tt.want.expected)
 			}
 			var ids []string
 			for _, s := range r.OpenPGP {
@@ -161,8 +163,13 @@ func TestPolicyLookupGapMessages(t *testing.T) {
 	if got, want := err.Error(), "policy gap: series 3.99 is not in the policy"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	_, err = p.Lookup(manifest.MustParseVersion("3.10.6"), manifest.ClassAndroid)
-	if got, want := err.Error(), "policy gap: no OpenPGP signer is pinned for android files of 3.10, and 3.10.6 predates Sigstore signing (first: 3.10.7)"; got != want {
+	// Nothing expected for it: a gap unless a bundle by the series'
+	// identity comes with the artifact (the verifier decides).
+	r, err := p.Lookup(manifest.MustParseVersion("3.10.6"), manifest.ClassAndroid)
+	if err != nil || r.noneExpected == nil {
+		t.Fatalf("err = %v, noneExpected = %v", err, r.noneExpected)
+	}
+	if got, want := r.noneExpected.Error(), "policy gap: no OpenPGP signer is pinned for android files of 3.10, and 3.10.6 predates Sigstore signing (first: 3.10.7)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	if _, err := p.Lookup(manifest.Version{}, manifest.ClassSource); err == nil || errors.Is(err, ErrPolicyGap) {

@@ -6,8 +6,14 @@ const ReportSchema = "pyverify.report/v1"
 // A Report is the outcome of verifying a set of artifacts. Its JSON form is a
 // stable contract (see the README).
 type Report struct {
-	Schema    string           `json:"schema"`
-	OK        bool             `json:"ok"`
+	Schema string `json:"schema"`
+	OK     bool   `json:"ok"`
+	// Sources lists the release data read (the release page, the JSON
+	// API), when any was: `verify` reads both and cross-checks them.
+	Sources []ReportSource `json:"sources,omitempty"`
+	// Warnings are facts about the run a person should know, such as an
+	// unreachable JSON API (the run then went on with the page alone).
+	Warnings  []string         `json:"warnings,omitempty"`
 	Artifacts []ArtifactReport `json:"artifacts"`
 	// Lifecycle says which release-cycle data the lifecycle gates
 	// (--deny-eol, --deny-prerelease, --deny-security-only) were evaluated
@@ -31,6 +37,15 @@ type LifecycleContext struct {
 	// Gates lists the gates asked for: "deny-eol", "deny-prerelease",
 	// "deny-security-only".
 	Gates []string `json:"gates"`
+}
+
+// A ReportSource is one document of release data that was read.
+type ReportSource struct {
+	// Name is "release page", "JSON API v2" or "JSON API v1".
+	Name string `json:"name"`
+	// URL is the document's python.org address (a mirror serves the same
+	// path).
+	URL string `json:"url"`
 }
 
 // An ArtifactReport says what was checked for one artifact and how each check
@@ -59,6 +74,10 @@ const (
 	KindSHA256   Kind = "sha256"
 	KindOpenPGP  Kind = "openpgp"
 	KindSigstore Kind = "sigstore"
+	// KindCrossCheck compares the sources of the expected values (the
+	// release page and the JSON API); it appears when more than one was
+	// read, or when only one of them lists the artifact.
+	KindCrossCheck Kind = "crosscheck"
 	// KindPolicy is the lookup of the artifact in the trust policy; it
 	// appears in a report only when it failed (a policy gap).
 	KindPolicy Kind = "policy"

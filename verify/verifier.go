@@ -110,6 +110,17 @@ type Target struct {
 	// CertSig reports that a detached .crt and .sig exist without a bundle.
 	// They cannot be verified offline.
 	CertSig bool
+	// Sources names where the expected values were read, such as
+	// "release page" and "JSON API". When it names two or more, the report
+	// has a "crosscheck" check saying whether they agree.
+	Sources []string
+	// Disagreements lists, one line each, where the sources disagree about
+	// the artifact (a different digest, size or sidecar URL, or an artifact
+	// only one of them lists). Any disagreement fails the artifact.
+	Disagreements []string
+	// SHA256Source names where SHA256 was listed ("release page",
+	// "JSON API", "release page and JSON API"), for messages; may be empty.
+	SHA256Source string
 }
 
 // A Sidecar is a signature file of an artifact.
@@ -285,29 +296,48 @@ func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error)
 }
 
 // evaluate applies the rules to what was computed. d is nil when only the
-// digest is known; pgp is the OpenPGP outcome when the check ran.
+// digest is known; pgp is the OpenPGP outcome when the check ran. The steps:
+// digests, the cross-check of the release data's sources, the policy
+// lookup's outcome, the signatures, then the verdict.
 func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests, sha256 []byte, pgp *CheckResult, warnings []string) (ArtifactReport, error) {
 	rep := ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class), Warnings: warnings}
 	rep.Checks = append(rep.Checks, digestChecks(t, d, sha256)...)
-
-	if reqErr != nil {
-		rep.Checks = append(rep.Checks, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
-			Detail: reqErr.Error()})
-		var failed []CheckResult
-		for _, c := range rep.Checks {
-			if c.Status == StatusFail && c.Kind != KindPolicy {
-				failed = append(failed, c)
-			}
-		}
-		if len(failed) > 0 {
-			return rep, &VerificationError{Name: t.Name, Failures: append(failed, rep.Checks[len(rep.Checks)-1])}
-		}
-		return rep, fmt.Errorf("%s: %w", t.Name, reqErr)
+	if c, ok := CrossCheckResult(t); ok {
+		rep.Checks = append(rep.Checks, c)
 	}
-
+	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {
+		// No signature is expected for it, and no bundle by the series'
+		// identity came with it: nothing to verify against.
+		reqErr = req.noneExpected
+	}
+	if reqErr != nil {
+		return policyGap(rep, reqErr)
+	}
 	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
 	rep.Checks = append(rep.Checks, pgpRes, sigRes)
+	return verdict(rep)
+}
 
+// policyGap ends the report of an artifact the policy cannot judge. Checks
+// that failed outright make it a plain failure; otherwise it is the gap.
+func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
+	pc := CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error()}
+	var failed []CheckResult
+	for _, c := range rep.Checks {
+		if c.Status == StatusFail {
+			failed = append(failed, c)
+		}
+	}
+	rep.Checks = append(rep.Checks, pc)
+	if len(failed) > 0 {
+		return rep, &VerificationError{Name: rep.Name, Failures: append(failed, pc)}
+	}
+	return rep, fmt.Errorf("%s: %w", rep.Name, gap)
+}
+
+// verdict sets rep.OK: every required check passed, none failed, and at
+// least one signature verified.
+func verdict(rep ArtifactReport) (ArtifactReport, error) {
 	rep.OK = true
 	signed := false
 	var failures []CheckResult
@@ -321,14 +351,14 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 		}
 	}
 	if !signed && rep.OK {
-		// The rules above never get here; this keeps an unsigned artifact
-		// from ever passing if they change.
+		// The rules never get here; this keeps an unsigned artifact from
+		// ever passing if they change.
 		rep.OK = false
 		failures = append(failures, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
 			Detail: "no signature verified"})
 	}
 	if !rep.OK {
-		return rep, &VerificationError{Name: t.Name, Failures: failures}
+		return rep, &VerificationError{Name: rep.Name, Failures: failures}
 	}
 	return rep, nil
 }
@@ -358,6 +388,12 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 		md5.Detail += " (integrity only: MD5 proves nothing about who made the file)"
 	}
 	sha := compareDigest(KindSHA256, "SHA-256", t.SHA256, sha256, true)
+	if sha.Status == StatusFail && isHexDigest(t.SHA256, 32) {
+		sha.Detail = fmt.Sprintf("got %x, want %s", sha256, listedSHA256(t))
+		if signed, ok := bundleSignedDigest(t.Bundle.Data); ok {
+			sha.Detail += fmt.Sprintf("; the bundle signs %x", signed)
+		}
+	}
 	return []CheckResult{size, md5, sha}
 }
 
@@ -403,109 +439,149 @@ func sidecarAbsent(what string, s Sidecar) string {
 	return "no " + what + " (not listed)"
 }
 
-// signatureChecks decides the OpenPGP and Sigstore checks. haveBytes is
-// false for VerifyDigest; pgp is the OpenPGP outcome when it ran.
+// signatureChecks decides the OpenPGP and Sigstore checks: each signature
+// is checked as it stands, then the policy's rules say which of them must
+// pass. haveBytes is false for VerifyDigest; pgp is the OpenPGP outcome
+// when it ran.
 func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult) {
-	series := req.Series
-	wantPGP := slices.Contains(v.require, KindOpenPGP)
-	wantSig := slices.Contains(v.require, KindSigstore)
-	pgpPinned := len(req.OpenPGP) > 0
-	sigPinned := req.Sigstore != nil
+	op := openpgpResult(t, req, haveBytes, pgp)
+	sg := v.sigstoreResult(t, req, sha256)
+	v.applyRules(t, req, &op, &sg)
+	return op.CheckResult, sg.CheckResult
+}
 
-	// OpenPGP, as it stands.
-	op := CheckResult{Kind: KindOpenPGP}
-	opPresent := false // a signature that was checked
+// A signatureResult is a signature check as it stands, before the rules
+// decide whether it is required. present reports that a signature was
+// actually checked.
+type signatureResult struct {
+	CheckResult
+	present bool
+}
+
+// openpgpResult is the OpenPGP check as it stands.
+func openpgpResult(t Target, req Requirement, haveBytes bool, pgp *CheckResult) signatureResult {
+	op := signatureResult{CheckResult: CheckResult{Kind: KindOpenPGP}}
 	switch {
 	case t.Signature.Data == nil:
 		op.Status, op.Detail = StatusMissing, sidecarAbsent(".asc signature", t.Signature)
 	case req.SigstoreOnly:
-		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("ignored: %s is Sigstore-only (PEP 761), so OpenPGP signatures are not part of its policy", series)
-	case !pgpPinned:
-		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("not checked: no OpenPGP signer is pinned for %s files of %s", t.Class, series)
+		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("ignored: %s is Sigstore-only (PEP 761), so OpenPGP signatures are not part of its policy", req.Series)
+	case len(req.OpenPGP) == 0:
+		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("not checked: no OpenPGP signer is pinned for %s files of %s", t.Class, req.Series)
 	case !haveBytes:
 		op.Status, op.Detail = StatusSkipped, "not checked: an OpenPGP signature covers the file's bytes, and only its digest is known"
 	case pgp != nil:
-		opPresent = true
-		op = *pgp
+		op.present, op.CheckResult = true, *pgp
 	default:
-		opPresent = true
+		op.present = true
 		op.Status, op.Detail = StatusFail, "internal error: the OpenPGP check did not run"
 	}
+	return op
+}
 
-	// Sigstore, as it stands.
-	sg := CheckResult{Kind: KindSigstore}
-	sgPresent := false
+// sigstoreResult is the Sigstore check as it stands: a bundle is checked
+// against the series' identity whenever the policy names one, whether or
+// not the release is one that python.org was expected to sign with
+// Sigstore.
+func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) signatureResult {
+	sg := signatureResult{CheckResult: CheckResult{Kind: KindSigstore}}
 	switch {
 	case t.Bundle.Data == nil && t.CertSig:
 		sg.Status, sg.Detail = StatusSkipped, "only a detached .crt and .sig were published, without a bundle: they cannot be verified offline"
 	case t.Bundle.Data == nil:
 		sg.Status, sg.Detail = StatusMissing, sidecarAbsent(".sigstore bundle", t.Bundle)
-	case !sigPinned:
-		sg.Status, sg.Detail = StatusSkipped, fmt.Sprintf("not checked: the policy has no Sigstore identity for %s (Sigstore signing of %s began with %s)",
-			t.Version, series, req.SigstoreSince)
-		if req.SigstoreSince.IsZero() {
-			sg.Detail = fmt.Sprintf("not checked: the policy has no Sigstore identity for %s", series)
-		}
+	case req.Sigstore == nil:
+		sg.Status, sg.Detail = StatusSkipped, fmt.Sprintf("not counted: the policy names no Sigstore identity for series %s, so a bundle is not trust for it", req.Series)
 	default:
-		sgPresent = true
+		sg.present = true
 		signer, err := v.sigstore.check(t.Bundle.Data, sha256, req.Sigstore.SigstoreIdentity, req.Sigstore.SigstoreIssuer)
 		sg.Signer = signer
-		if err != nil {
+		switch {
+		case errors.Is(err, errSigstoreDigestMismatch):
+			sg.Status, sg.Detail = StatusFail, digestMismatch(t, sha256)
+		case err != nil:
 			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
-		} else {
+		case req.SigstoreExpected:
 			sg.Status, sg.Detail = StatusPass, "bundle verified: the signed SHA-256 is the file's"
+		default:
+			sg.Status, sg.Detail = StatusPass, fmt.Sprintf("bundle verified: the signed SHA-256 is the file's (signed with Sigstore although %s predates Sigstore signing of %s, first: %s)",
+				t.Version, req.Series, req.SigstoreSince)
 		}
 	}
+	return sg
+}
 
-	requireKind := func(r *CheckResult, why string) {
-		r.Required = true
-		if r.Status == StatusMissing || r.Status == StatusSkipped {
-			// Say why the absence matters; a check that ran and failed
-			// speaks for itself.
-			if r.Status == StatusSkipped {
-				r.Status = StatusFail
-			}
-			if why != "" {
-				r.Detail += ", " + why
-			}
-		}
-	}
-
+// applyRules marks which signature checks the policy and WithRequire make
+// mandatory, per era of the artifact's release.
+func (v *Verifier) applyRules(t Target, req Requirement, op, sg *signatureResult) {
+	wantPGP := slices.Contains(v.require, KindOpenPGP)
+	wantSig := slices.Contains(v.require, KindSigstore)
 	switch {
 	case req.SigstoreOnly:
-		requireKind(&sg, fmt.Sprintf("and %s is Sigstore-only (PEP 761)", series))
+		requireKind(&sg.CheckResult, fmt.Sprintf("and %s is Sigstore-only (PEP 761)", req.Series))
 		if wantPGP {
-			op.Required, op.Status = true, StatusFail
-			op.Detail = fmt.Sprintf("required by the verifier, but %s is Sigstore-only (PEP 761): it has no OpenPGP signatures", series)
+			demandAbsent(&op.CheckResult, fmt.Sprintf("%s is Sigstore-only (PEP 761): it has no OpenPGP signatures", req.Series))
 		}
-	case sigPinned && pgpPinned:
-		if opPresent || wantPGP {
-			requireKind(&op, "")
-		}
-		if sgPresent || wantSig {
-			requireKind(&sg, "")
-		}
-		if !op.Required && !sg.Required {
-			// Nothing checkable: at least one signature must verify.
-			why := "and a release of this era needs a valid OpenPGP or Sigstore signature"
-			requireKind(&op, why)
-			requireKind(&sg, why)
-		}
-	case pgpPinned:
-		requireKind(&op, "")
+	case req.Sigstore != nil && len(req.OpenPGP) > 0:
+		eitherRules(t, req, op, sg, wantPGP, wantSig)
+	case len(req.OpenPGP) > 0:
+		// The series names no Sigstore identity: OpenPGP only.
+		requireKind(&op.CheckResult, "")
 		if wantSig {
-			sg.Required, sg.Status = true, StatusFail
-			sg.Detail = fmt.Sprintf("required by the verifier, but %s predates Sigstore signing", t.Version)
-			if !req.SigstoreSince.IsZero() {
-				sg.Detail += fmt.Sprintf(" of %s (first: %s)", series, req.SigstoreSince)
-			}
+			demandAbsent(&sg.CheckResult, fmt.Sprintf("the policy names no Sigstore identity for series %s", req.Series))
 		}
 	default: // Sigstore only, by class: no OpenPGP signer for it.
-		requireKind(&sg, "")
+		requireKind(&sg.CheckResult, "")
 		if wantPGP {
-			op.Required, op.Status = true, StatusFail
-			op.Detail = fmt.Sprintf("required by the verifier, but no OpenPGP signer is pinned for %s files of %s", t.Class, series)
+			demandAbsent(&op.CheckResult, fmt.Sprintf("no OpenPGP signer is pinned for %s files of %s", t.Class, req.Series))
 		}
 	}
-	return op, sg
+}
+
+// eitherRules applies the rules of a series with both kinds of signer:
+// every signature present must verify, and at least one must. When neither
+// is present, what the release was expected to carry is required: either
+// kind from the first Sigstore-signed release on, OpenPGP before it.
+func eitherRules(t Target, req Requirement, op, sg *signatureResult, wantPGP, wantSig bool) {
+	if op.present || wantPGP {
+		requireKind(&op.CheckResult, "")
+	}
+	if sg.present || wantSig {
+		why := ""
+		if !sg.present && !req.SigstoreExpected {
+			why = fmt.Sprintf("and required by the verifier, although %s predates Sigstore signing of %s (first: %s)", t.Version, req.Series, req.SigstoreSince)
+		}
+		requireKind(&sg.CheckResult, why)
+	}
+	if op.Required || sg.Required {
+		return
+	}
+	if !req.SigstoreExpected {
+		requireKind(&op.CheckResult, "")
+		return
+	}
+	why := "and a release of this era needs a valid OpenPGP or Sigstore signature"
+	requireKind(&op.CheckResult, why)
+	requireKind(&sg.CheckResult, why)
+}
+
+// requireKind makes r required, saying why its absence matters.
+func requireKind(r *CheckResult, why string) {
+	r.Required = true
+	if r.Status == StatusMissing || r.Status == StatusSkipped {
+		// A check that ran and failed speaks for itself.
+		if r.Status == StatusSkipped {
+			r.Status = StatusFail
+		}
+		if why != "" {
+			r.Detail += ", " + why
+		}
+	}
+}
+
+// demandAbsent fails a check that WithRequire demands but the policy has no
+// signer for.
+func demandAbsent(r *CheckResult, why string) {
+	r.Required, r.Status = true, StatusFail
+	r.Detail = "required by the verifier, but " + why
 }

@@ -143,8 +143,31 @@ func TestVerifierRules(t *testing.T) {
 			want{err: "Python-3.10.6.tgz: openpgp: no .asc signature (not listed)", openpgp: StatusMissing, sig: StatusMissing}},
 		{"pre-Sigstore, .asc listed but absent", "3.10.6", nil, func(t *Target) { t.Signature.Listed = true },
 			want{err: "Python-3.10.6.tgz: openpgp: no .asc signature: listed on the page but the server does not have it", openpgp: StatusMissing, sig: StatusMissing}},
-		{"pre-Sigstore, a bundle does not replace the .asc", "3.10.6", nil, func(t *Target) { t.Bundle = bundle },
-			want{err: "Python-3.10.6.tgz: openpgp: no .asc signature (not listed)", openpgp: StatusMissing, sig: StatusSkipped}},
+		// Accepted vs expected: python.org signed some releases with
+		// Sigstore after the fact (all of 3.10.1). A bundle by the series'
+		// identity counts before "sigstore_since"; the .asc is then
+		// missing but not required.
+		{"pre-Sigstore, a bundle by the series' identity is accepted", "3.10.6", nil, func(t *Target) { t.Bundle = bundle },
+			want{ok: true, openpgp: StatusMissing, sig: StatusPass}},
+		{"pre-Sigstore, a bundle by someone else fails", "3.10.6", nil, func(t *Target) { t.Bundle = alien },
+			want{err: "Python-3.10.6.tgz: sigstore: signed by mallory@example.org (https://accounts.example.org), want rm@example.org (https://accounts.example.org)",
+				openpgp: StatusMissing, sig: StatusFail}},
+		{"pre-Sigstore, every signature present must verify", "3.10.6", nil, func(t *Target) { t.Signature, t.Bundle = asc, alien },
+			want{openpgp: StatusPass, sig: StatusFail}},
+		{"pre-Sigstore, good .asc and bundle", "3.10.6", both, func(t *Target) { t.Signature, t.Bundle = asc, bundle },
+			want{ok: true, openpgp: StatusPass, sig: StatusPass}},
+		{"pre-Sigstore, OpenPGP demanded beside a bundle", "3.10.6", []Option{WithRequire(KindOpenPGP)}, func(t *Target) { t.Bundle = bundle },
+			want{err: "Python-3.10.6.tgz: openpgp: no .asc signature (not listed)", openpgp: StatusMissing, sig: StatusPass}},
+		{"pre-Sigstore, Sigstore demanded and absent", "3.10.6", []Option{WithRequire(KindSigstore)}, func(t *Target) { t.Signature = asc },
+			want{err: "Python-3.10.6.tgz: sigstore: no .sigstore bundle (not listed), and required by the verifier, although 3.10.6 predates Sigstore signing of 3.10 (first: 3.10.7)",
+				openpgp: StatusPass, sig: StatusMissing}},
+		{"no Sigstore identity for the series: a bundle is skipped, never trust", "2.7.18", nil, func(t *Target) { t.Bundle = bundle },
+			want{err: "Python-2.7.18.tgz: openpgp: no .asc signature (not listed)", openpgp: StatusMissing, sig: StatusSkipped}},
+		{"no Sigstore identity for the series: OpenPGP still verifies it", "2.7.18", nil, func(t *Target) { t.Signature, t.Bundle = asc, bundle },
+			want{ok: true, openpgp: StatusPass, sig: StatusSkipped}},
+		{"no Sigstore identity for the series: Sigstore demanded", "2.7.18", []Option{WithRequire(KindSigstore)}, func(t *Target) { t.Signature, t.Bundle = asc, bundle },
+			want{err: "Python-2.7.18.tgz: sigstore: required by the verifier, but the policy names no Sigstore identity for series 2.7",
+				openpgp: StatusPass, sig: StatusFail}},
 		{"pre-Sigstore, wrong signer", "2.7.18", nil, func(t *Target) { t.Signature = other },
 			want{openpgp: StatusFail, sig: StatusMissing}},
 		{"Sigstore-only, bundle", "3.14.0", nil, func(t *Target) { t.Bundle = bundle },
@@ -260,10 +283,12 @@ func TestVerifierDigestFailuresNameTheCheck(t *testing.T) {
 	if d := checkOf(rep, KindMD5).Detail; !strings.Contains(d, "integrity only") {
 		t.Errorf("md5 detail %q does not say MD5 is integrity only", d)
 	}
+	// The listed SHA-256 is wrong, the bundle signs the file's: all three
+	// values are in the message.
 	sum := sha256.Sum256(f.data)
-	want := fmt.Sprintf("Python-3.14.0.tgz: sha256: got %x, want %s", sum, strings.Repeat("0", 64))
+	want := fmt.Sprintf("Python-3.14.0.tgz: sha256: got %x, want %s (listed by the JSON API); the bundle signs %x", sum, strings.Repeat("0", 64), sum)
 	tg := f.target("3.14.0")
-	tg.Bundle.Data, tg.SHA256 = f.bundle, strings.Repeat("0", 64)
+	tg.Bundle.Data, tg.SHA256, tg.SHA256Source = f.bundle, strings.Repeat("0", 64), "JSON API"
 	if _, err := v.VerifyReader(tg, bytes.NewReader(f.data)); err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
@@ -279,8 +304,17 @@ func TestVerifierBundleForOtherFile(t *testing.T) {
 	if err == nil || checkOf(rep, KindSigstore).Status != StatusFail {
 		t.Fatalf("err = %v, sigstore = %+v", err, checkOf(rep, KindSigstore))
 	}
-	if want := "Python-3.14.0.tgz: sigstore: signed digest does not match the file's SHA-256"; err.Error() != want {
-		t.Errorf("err = %q, want %q", err, want)
+	other := sha256.Sum256([]byte("some other file"))
+	sum := sha256.Sum256(f.data)
+	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed SHA-256 is not the file's: bundle %x, file %x", sum, other); err.Error() != want {
+		t.Errorf("err = %q\nwant  %q", err, want)
+	}
+	// With a listed SHA-256 (the file's), the bundle is the odd one out:
+	// the page/API value, the file's and the bundle's are all named.
+	tg.SHA256, tg.SHA256Source = hex.EncodeToString(other[:]), "release page and JSON API"
+	_, err = v.VerifyReader(tg, strings.NewReader("some other file"))
+	if want := fmt.Sprintf("Python-3.14.0.tgz: sigstore: signed SHA-256 is not the file's: bundle %x, file %x, release page and JSON API %x", sum, other, other); err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant  %s", err, want)
 	}
 }
 
@@ -302,8 +336,16 @@ func TestVerifierPolicyGap(t *testing.T) {
 			t.Errorf("%s: report = %+v", tc.name, rep)
 		}
 	}
+	// No signature is expected for a 3.10.6 Windows file (no OpenPGP
+	// signer for the class, before Sigstore signing), but a bundle by the
+	// series' identity is accepted: no gap then.
+	tg := f.target("3.10.6")
+	tg.Name, tg.Bundle = "python-3.10.6-amd64.exe", Sidecar{Data: f.bundle, Listed: true}
+	if rep, err := v.VerifyReader(tg, bytes.NewReader(f.data)); err != nil || checkOf(rep, KindSigstore).Status != StatusPass {
+		t.Errorf("3.10.6 Windows file with a bundle: err = %v, report = %+v", err, rep)
+	}
 	// A failed digest beside a gap is a plain failure.
-	tg := f.target("3.99.0")
+	tg = f.target("3.99.0")
 	tg.Size = 3
 	_, err := v.VerifyReader(tg, bytes.NewReader(f.data))
 	var ve *VerificationError

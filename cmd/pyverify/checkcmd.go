@@ -124,7 +124,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		versions[i] = t.Version
 	}
 	applyGate(gate, reports, versions, errs)
-	return explainLocal(finishReport(u, reports, errs, nil, gate, f.asJSON), files, targets, reports)
+	rep := &verify.Report{Artifacts: reports}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
+	return explainLocal(finishRunReport(u, rep, errs, nil, f.asJSON), files, targets, reports)
 }
 
 // readManifestFile reads --manifest, if given.
@@ -385,11 +389,15 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 // finishReport prints the report and turns the outcomes into the command's
 // error: verification failures first (exit 1), then network and I/O
 // failures (3), then policy gaps (4).
-func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, gate *lifecycle.Gate, asJSON bool) error {
-	rep := &verify.Report{Schema: verify.ReportSchema, OK: true, Artifacts: reports}
-	if gate != nil {
-		rep.Lifecycle = gate.Context()
-	}
+func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, asJSON bool) error {
+	return finishRunReport(u, &verify.Report{Artifacts: reports}, errs, cached, asJSON)
+}
+
+// finishRunReport is finishReport for a report that also carries the
+// run's sources and warnings.
+func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
+	rep.Schema, rep.OK = verify.ReportSchema, true
+	reports := rep.Artifacts
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
 	}

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
@@ -65,49 +64,55 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	return c, base, nil
 }
 
-// pageURL is the address of a release's page on python.org.
-func pageURL(v manifest.Version) string {
-	return defaultBaseURL + "/downloads/release/" + v.Slug() + "/"
-}
-
-// fetchPage reads and parses the release page of v.
-func fetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*manifest.Manifest, error) {
-	u := pageURL(v)
-	data, err := c.Fetch(ctx, u, manifest.MaxPageSize)
-	if errors.Is(err, download.ErrNotFound) {
-		return nil, inputError(withHint(fmt.Errorf("Python %s: no release page: %w", v, err),
-			"check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
-	}
+// readRelease reads what python.org says release v contains, from the
+// sources mode names, and tells the user which sources were read and what
+// went wrong with them.
+func readRelease(ctx context.Context, u *ui, c *download.Client, base *url.URL, v manifest.Version, mode releasedata.Mode) (*releasedata.Release, error) {
+	what := map[releasedata.Mode]string{
+		releasedata.Both:     "the release page and the JSON API",
+		releasedata.PageOnly: "the release page",
+		releasedata.APIOnly:  "the JSON API",
+	}[mode]
+	u.infof("reading the file table of %s from %s (%s)", v, base, what)
+	rel, err := releasedata.Load(ctx, c, v, mode)
 	if err != nil {
-		return nil, err
+		return nil, releaseError(err, mode)
 	}
-	m, err := manifest.ParsePage(bytes.NewReader(data), u, v)
-	if err != nil {
-		return nil, err
+	for _, n := range rel.Notes {
+		u.infof("%s", sanitize(n))
 	}
-	return m, nil
+	for _, w := range rel.Warnings {
+		u.warnf("%s", sanitize(w))
+	}
+	return rel, nil
 }
 
-// fetchAPI reads the release's files from the JSON API.
-func fetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*manifest.Manifest, error) {
-	fetch := func(ctx context.Context, u string) ([]byte, error) {
-		return c.Fetch(ctx, u, manifest.MaxAPISize)
+// releaseError gives a failure to read release data its exit code: a
+// release the server does not have is bad input (2), like malformed data.
+func releaseError(err error, mode releasedata.Mode) error {
+	var de *manifest.DataError
+	var ue *releasedata.UnreachableError
+	switch {
+	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
+		return inputError(withHint(err, "check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
+	case errors.As(err, &de) && mode == releasedata.Both:
+		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
 	}
-	return manifest.FetchAPI(ctx, fetch, defaultBaseURL, v)
+	return err
 }
 
-// loadRelease reads a release's manifest from its page, its API, or both
-// (cross-checked).
+// loadRelease reads a release's manifest from its page, its API, or both;
+// with both, any disagreement is an error (pyverify manifest --cross-check).
 func loadRelease(ctx context.Context, c *download.Client, v manifest.Version, page, api bool) (*manifest.Manifest, error) {
 	var pm, am *manifest.Manifest
 	var err error
 	if page {
-		if pm, err = fetchPage(ctx, c, v); err != nil {
-			return nil, err
+		if pm, err = releasedata.FetchPage(ctx, c, v); err != nil {
+			return nil, releaseError(err, releasedata.PageOnly)
 		}
 	}
 	if api {
-		if am, err = fetchAPI(ctx, c, v); err != nil {
+		if am, _, _, err = releasedata.FetchAPI(ctx, c, v); err != nil {
 			return nil, err
 		}
 	}

@@ -47,6 +47,12 @@ func (u *ui) hintf(format string, v ...any) {
 	fmt.Fprintf(u.stderr, "pyverify: hint: "+format+"\n", v...)
 }
 
+// warnf prints a warning: a fact that weakens what the run shows without
+// failing it. Warnings are printed even with --quiet.
+func (u *ui) warnf(format string, v ...any) {
+	fmt.Fprintf(u.stderr, "pyverify: warning: "+format+"\n", v...)
+}
+
 // infof prints progress information, unless --quiet.
 func (u *ui) infof(format string, v ...any) {
 	if u.quiet {
@@ -210,6 +216,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 			fmt.Fprintf(u.stdout, "    %s\n", l)
 		}
 	}
+	u.printSources(rep)
 	u.reportLifecycle(rep.Lifecycle)
 	n := len(rep.Artifacts)
 	switch {
@@ -219,6 +226,20 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		fmt.Fprintf(u.stdout, "%d of %d verified\n", n, n)
 	default:
 		fmt.Fprintf(u.stdout, "%d of %d verified, %d FAILED\n", n-failed, n, failed)
+	}
+}
+
+// printSources writes which release data was read, and its warnings.
+func (u *ui) printSources(rep *verify.Report) {
+	if len(rep.Sources) > 0 {
+		var names []string
+		for _, s := range rep.Sources {
+			names = append(names, s.Name)
+		}
+		fmt.Fprintf(u.stdout, "sources: %s\n", strings.Join(names, ", "))
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(u.stdout, "warning: %s\n", sanitize(w))
 	}
 }
 
@@ -309,9 +330,13 @@ func (p *progress) finish() {
 	}
 }
 
-// printPolicy writes the effective trust policy, one block per series.
+// printPolicy writes the effective trust policy, one block per series. The
+// two Sigstore rules are stated apart: whose bundle is accepted (for every
+// release of the series) and from which release a bundle is expected.
 func (u *ui) printPolicy(p *verify.Policy) {
 	fmt.Fprintln(u.stdout, "Who must have signed what, per release series. MD5 is never trust.")
+	fmt.Fprintln(u.stdout, "A Sigstore bundle by the series' identity is accepted for every release of the")
+	fmt.Fprintln(u.stdout, "series; \"expected from\" says only from which release a missing bundle counts.")
 	if !p.SigstoreRequireSCT() {
 		fmt.Fprintln(u.stdout, "Sigstore certificates need no signed certificate timestamp (this policy's choice).")
 	}
@@ -322,6 +347,9 @@ func (u *ui) printPolicy(p *verify.Policy) {
 			continue
 		}
 		fmt.Fprintf(u.stdout, "\n%s\n", s)
+		if !p.HasSigstore(s) {
+			fmt.Fprintln(u.stdout, "  sigstore  none: a bundle is reported as skipped, never counted as trust")
+		}
 		printed := false
 		for _, c := range manifest.Classes {
 			r, err := p.Lookup(v, c)
@@ -333,7 +361,7 @@ func (u *ui) printPolicy(p *verify.Policy) {
 				if r.SigstoreOnly {
 					only = "; Sigstore only, no OpenPGP (PEP 761)"
 				}
-				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), from %s%s\n",
+				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), accepted for every release, expected from %s%s\n",
 					sanitize(r.Sigstore.SigstoreIdentity), sanitize(r.Sigstore.SigstoreIssuer), r.SigstoreSince, only)
 			}
 			printed = true

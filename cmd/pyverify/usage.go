@@ -77,6 +77,14 @@ the selected files and their signatures, verifies each one under the trust
 policy, and moves only verified files into --dest. Files are downloaded
 into a cache first; a failed file never appears in --dest.
 
+The file table is read from the release page and from the JSON API (v2,
+or v1 where v2 is missing) and cross-checked: the API's exact sizes and
+digests fill what the page lacks, and a file on which they disagree (a
+file listed by one only, a different MD5, SHA-256, size or signature URL)
+fails, with both values. If the API cannot be reached, the run goes on
+with the page alone and warns; an API that answers with malformed data
+stops the run (exit 2). The report lists the sources read.
+
 Flags:
     --os CLASSES      only these classes: source, windows, macos, android, ios,
                       windows-manifest, docs, other (comma-separated)
@@ -85,7 +93,9 @@ Flags:
     --base-url URL    python.org or a mirror with its layout
                       (default https://www.python.org); links to
                       https://www.python.org/ are fetched from it instead
-    --api             read the file table from the JSON API, not the page
+    --page-only       read the file table from the release page alone,
+                      without the cross-check
+    --api             read the file table from the JSON API alone
     --jobs N          parallel downloads (default 2)
     --cache DIR       download cache (default: the user cache directory)
     --retries N       retries after a connection error or a 5xx answer (default 4;

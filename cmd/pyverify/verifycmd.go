@@ -5,100 +5,156 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
 
+// verifyFlags are the flags of 'pyverify verify', checked.
+type verifyFlags struct {
+	trust       trustFlags
+	net         netFlags
+	lifecycle   lifecycleFlags
+	version     manifest.Version
+	classes     []manifest.Class
+	files       listFlag
+	dest, cache string
+	jobs        int
+	sources     releasedata.Mode
+	asJSON      bool
+}
+
 func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	const cmd = "verify"
+	f, err := parseVerifyFlags(cmd, u, args)
+	if err != nil {
+		return err
+	}
+	v, err := f.trust.verifier(cmd)
+	if err != nil {
+		return err
+	}
+	gate, err := f.lifecycle.gate(cmd)
+	if err != nil {
+		return err
+	}
+	client, base, err := f.net.client(cmd)
+	if err != nil {
+		return err
+	}
+	if err := f.prepareDirs(cmd); err != nil {
+		return err
+	}
+	rel, err := readRelease(ctx, u, client, base, f.version, f.sources)
+	if err != nil {
+		return err
+	}
+	arts, err := selectArtifacts(cmd, rel.Manifest, f.classes, f.files)
+	if err != nil {
+		return err
+	}
+	if err := onBaseHost(client, base, rel.Manifest, arts); err != nil {
+		return err
+	}
+	opt := pipeline.Options{
+		Client: client, Verifier: v, Version: f.version,
+		CacheDir: f.cache, Dest: f.dest, Jobs: f.jobs,
+	}
+	if gate != nil {
+		// A release the gates refuse never reaches --dest.
+		opt.Admit = func(rep *verify.ArtifactReport) error { return gate.Apply(rep, f.version, nil) }
+	}
+	results := runPipeline(ctx, u, arts, rel, opt)
+	if ctx.Err() != nil {
+		return ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
+	}
+	return finishVerify(u, rel, results, gate, f.version, f.asJSON)
+}
+
+// parseVerifyFlags parses and checks the command line of 'pyverify verify'.
+func parseVerifyFlags(cmd string, u *ui, args []string) (*verifyFlags, error) {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	var (
-		trust          trustFlags
-		nf             netFlags
-		lf             lifecycleFlags
-		classes, files listFlag
-		dest, cache    string
-		jobs           int
-		useAPI, asJSON bool
+		f                 verifyFlags
+		classes           listFlag
+		apiOnly, pageOnly bool
 	)
-	trust.register(fs)
-	nf.register(fs)
-	lf.registerGates(fs)
+	f.trust.register(fs)
+	f.net.register(fs)
+	f.lifecycle.registerGates(fs)
 	fs.Var(&classes, "os", "")
-	fs.Var(&files, "file", "")
-	fs.StringVar(&dest, "dest", ".", "")
-	fs.StringVar(&cache, "cache", "", "")
-	fs.IntVar(&jobs, "jobs", 2, "")
-	fs.BoolVar(&useAPI, "api", false, "")
-	fs.BoolVar(&asJSON, "json", false, "")
+	fs.Var(&f.files, "file", "")
+	fs.StringVar(&f.dest, "dest", ".", "")
+	fs.StringVar(&f.cache, "cache", "", "")
+	fs.IntVar(&f.jobs, "jobs", 2, "")
+	fs.BoolVar(&apiOnly, "api", false, "")
+	fs.BoolVar(&pageOnly, "page-only", false, "")
+	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&u.quiet, "quiet", false, "")
 	pos, err := parseFlags(cmd, fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pos) != 1 {
-		return usagef(cmd, "want one VERSION, such as 3.13.1")
+		return nil, usagef(cmd, "want one VERSION, such as 3.13.1")
 	}
-	version, err := manifest.ParseVersion(pos[0])
-	if err != nil {
-		return usagef(cmd, "%v", err)
+	if f.version, err = manifest.ParseVersion(pos[0]); err != nil {
+		return nil, usagef(cmd, "%v", err)
 	}
-	if jobs < 1 || jobs > 16 {
-		return usagef(cmd, "--jobs: want a number from 1 to 16")
+	if f.jobs < 1 || f.jobs > 16 {
+		return nil, usagef(cmd, "--jobs: want a number from 1 to 16")
 	}
-	var wantClasses []manifest.Class
+	switch {
+	case apiOnly && pageOnly:
+		return nil, usagef(cmd, "--api and --page-only exclude each other (without either, both are read and cross-checked)")
+	case apiOnly:
+		f.sources = releasedata.APIOnly
+	case pageOnly:
+		f.sources = releasedata.PageOnly
+	}
 	for _, c := range classes {
 		mc, ok := manifest.ParseClass(strings.ToLower(c))
 		if !ok {
-			return usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
+			return nil, usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
 		}
-		wantClasses = append(wantClasses, mc)
+		f.classes = append(f.classes, mc)
 	}
-	v, err := trust.verifier(cmd)
-	if err != nil {
-		return err
-	}
-	gate, err := lf.gate(cmd)
-	if err != nil {
-		return err
-	}
-	client, base, err := nf.client(cmd)
-	if err != nil {
-		return err
-	}
-	if cache == "" {
+	return &f, nil
+}
+
+// prepareDirs picks the default cache and checks that --dest and the cache
+// are writable.
+func (f *verifyFlags) prepareDirs(cmd string) error {
+	if f.cache == "" {
 		dir, err := os.UserCacheDir()
 		if err != nil {
 			return usagef(cmd, "no user cache directory (%v): give --cache DIR", err)
 		}
-		cache = filepath.Join(dir, "pyverify")
+		f.cache = filepath.Join(dir, "pyverify")
 	}
-	if err := writableDir(dest); err != nil {
+	if err := writableDir(f.dest); err != nil {
 		return ioError(fmt.Errorf("--dest: %w", err))
 	}
-	if err := writableDir(cache); err != nil {
+	if err := writableDir(f.cache); err != nil {
 		return ioError(fmt.Errorf("--cache: %w", err))
 	}
+	return nil
+}
 
-	u.infof("reading the file table of %s from %s", version, base)
-	m, err := loadRelease(ctx, client, version, !useAPI, useAPI)
-	if err != nil {
-		return err
-	}
-	arts, err := selectArtifacts(cmd, m, wantClasses, files)
-	if err != nil {
-		return err
-	}
-	// Every download must come from the base URL's host: release data
-	// cannot send pyverify elsewhere. (The manifest already holds every
-	// sidecar to its artifact's host.)
+// onBaseHost checks that every download comes from the base URL's host:
+// release data cannot send pyverify elsewhere. (The manifest already holds
+// every sidecar to its artifact's host.)
+func onBaseHost(client *download.Client, base *url.URL, m *manifest.Manifest, arts []manifest.Artifact) error {
 	for _, a := range arts {
 		r, err := client.Resolve(a.URL)
 		if err != nil {
@@ -109,19 +165,23 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 				Err: fmt.Errorf("%s is not on %s", sanitize(r.Host), base.Host)}
 		}
 	}
+	return nil
+}
 
+// runPipeline downloads and verifies arts with a progress bar, each target
+// described by the release data's sources.
+func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *releasedata.Release, opt pipeline.Options) []pipeline.Result {
 	bar := newProgress(u, arts)
-	opts := pipeline.Options{
-		Client: client, Verifier: v, Version: version,
-		CacheDir: cache, Dest: dest, Jobs: jobs, Progress: bar.add,
-	}
-	if gate != nil {
-		// A release the gates refuse never reaches --dest.
-		opts.Admit = func(rep *verify.ArtifactReport) error { return gate.Apply(rep, version, nil) }
-	}
-	results := pipeline.Run(ctx, arts, opts)
+	opt.Progress, opt.Describe = bar.add, rel.Describe
+	results := pipeline.Run(ctx, arts, opt)
 	bar.finish()
+	return results
+}
 
+// finishVerify turns the pipeline's results into the report.
+// The lifecycle gate, if any, judges every artifact the pipeline did not
+// already admit.
+func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool) error {
 	reports := make([]verify.ArtifactReport, len(results))
 	errs := make([]error, len(results))
 	versions := make([]manifest.Version, len(results))
@@ -134,11 +194,12 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 		}
 		cached[r.Artifact.Name] = r.Cached
 	}
-	if ctx.Err() != nil {
-		return ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
-	}
 	applyGate(gate, reports, versions, errs)
-	return finishReport(u, reports, errs, cached, gate, asJSON)
+	rep := &verify.Report{Sources: rel.Sources, Warnings: rel.Warnings, Artifacts: reports}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
+	return finishRunReport(u, rep, errs, cached, asJSON)
 }
 
 func classList() string {

@@ -52,6 +52,11 @@ type Options struct {
 	// an error keeps the file out of Dest (it stays in the cache) and
 	// becomes the Result's Err. It must be safe for concurrent use.
 	Admit func(rep *verify.ArtifactReport) error
+	// Describe, if set, adds to an artifact's target what the release
+	// data's sources say about it (see releasedata.Release.Describe): a
+	// disagreement between them fails the artifact. It must be safe for
+	// concurrent use.
+	Describe func(manifest.Artifact, *verify.Target)
 }
 
 // A Result is the outcome for one artifact.
@@ -92,13 +97,19 @@ func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	res = Result{Artifact: a}
 	res.Report = verify.ArtifactReport{Name: a.Name, Version: opt.Version.String(), Class: string(a.Class)}
-	fail := func(err error) Result {
-		res.Err = err
-		return res
-	}
 	target := verify.Target{
 		Name: a.Name, Version: opt.Version, Class: a.Class,
 		Size: a.Size, MD5: a.MD5, SHA256: a.SHA256,
+	}
+	if opt.Describe != nil {
+		opt.Describe(a, &target)
+	}
+	fail := func(err error) Result {
+		res.Err = err
+		if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
+			res = disagreed(res, target)
+		}
+		return res
 	}
 	var err error
 	if target.Signature, err = sidecar(ctx, opt.Client, a.GPGURL); err != nil {
@@ -183,6 +194,27 @@ func admit(opt Options, rep *verify.ArtifactReport) error {
 		return nil
 	}
 	return opt.Admit(rep)
+}
+
+// disagreed makes the outcome of an artifact whose release data disagree,
+// and which could not be checked to the end (a download failed), the
+// disagreement: a verification failure, with the other error kept in the
+// report.
+func disagreed(res Result, t verify.Target) Result {
+	cc, _ := verify.CrossCheckResult(t)
+	res.Report.OK = false
+	if res.Report.Error == "" {
+		res.Report.Error = res.Err.Error()
+	}
+	has := false
+	for _, c := range res.Report.Checks {
+		has = has || c.Kind == verify.KindCrossCheck
+	}
+	if !has {
+		res.Report.Checks = append(res.Report.Checks, cc)
+	}
+	res.Err = &verify.VerificationError{Name: t.Name, Failures: []verify.CheckResult{cc}}
+	return res
 }
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is

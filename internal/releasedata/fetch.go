@@ -1,0 +1,111 @@
+package releasedata
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
+)
+
+// PythonOrg is python.org's address. Release data is always addressed
+// there; a download.Client with a Mirror fetches it from the mirror.
+const PythonOrg = "https://www.python.org"
+
+// Names of the sources, as reports show them.
+const (
+	SourcePage  = "release page"
+	SourceAPIv2 = "JSON API v2"
+	SourceAPIv1 = "JSON API v1"
+)
+
+// PageURL is the address of a release's page on python.org.
+func PageURL(v manifest.Version) string {
+	return PythonOrg + "/downloads/release/" + v.Slug() + "/"
+}
+
+// FetchPage reads and parses the release page of v. A page the server does
+// not have gives an error matching download.ErrNotFound.
+func FetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*manifest.Manifest, error) {
+	u := PageURL(v)
+	data, err := c.Fetch(ctx, u, manifest.MaxPageSize)
+	if errors.Is(err, download.ErrNotFound) {
+		return nil, fmt.Errorf("Python %s: no release page: %w", v, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return manifest.ParsePage(bytes.NewReader(data), u, v)
+}
+
+// FetchAPI reads the release's files from the JSON API: v2, or v1 when v2
+// is unreachable or does not list the release. It returns the source read,
+// and a note when v1 stood in for v2. Malformed data from v2 is an error,
+// not a reason to try v1.
+func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*manifest.Manifest, verify.ReportSource, string, error) {
+	fetch := func(ctx context.Context, u string) ([]byte, error) {
+		return c.Fetch(ctx, u, manifest.MaxAPISize)
+	}
+	m, err := manifest.FetchAPIv2(ctx, fetch, PythonOrg, v)
+	if err == nil {
+		return m, verify.ReportSource{Name: SourceAPIv2, URL: m.Source}, "", nil
+	}
+	if !Unreachable(err) && !errors.Is(err, manifest.ErrNotInAPI) {
+		return nil, verify.ReportSource{}, "", err
+	}
+	m1, err1 := manifest.FetchAPI(ctx, fetch, PythonOrg, v)
+	if err1 != nil {
+		if Unreachable(err1) {
+			return nil, verify.ReportSource{}, "", &UnreachableError{V2: err, V1: err1}
+		}
+		return nil, verify.ReportSource{}, "", err1
+	}
+	note := fmt.Sprintf("JSON API v2: %s; read v1 instead", cause(err))
+	return m1, verify.ReportSource{Name: SourceAPIv1, URL: m1.Source}, note, nil
+}
+
+// Unreachable reports whether err means the server could not be read: a
+// network failure, or an HTTP error status (a 404, a 5xx after every
+// retry). Malformed or oversized answers are not unreachable.
+func Unreachable(err error) bool {
+	var he *download.HTTPError
+	return download.IsNetwork(err) || errors.As(err, &he)
+}
+
+// An UnreachableError reports that neither version of the JSON API could be
+// read.
+type UnreachableError struct {
+	V2, V1 error
+}
+
+// Error is the error of v1, the last version tried.
+func (e *UnreachableError) Error() string { return e.V1.Error() }
+
+// Summary words both failures briefly, for a warning:
+// "JSON API unreachable (v2: HTTP 404 Not Found; v1: HTTP 503 …)".
+func (e *UnreachableError) Summary() string {
+	return fmt.Sprintf("JSON API unreachable (v2: %s; v1: %s)", cause(e.V2), cause(e.V1))
+}
+
+// cause words why a document could not be read, briefly: the HTTP status,
+// or the network error (the URLs are in the report's sources).
+func cause(err error) string {
+	var he *download.HTTPError
+	if errors.As(err, &he) {
+		s := "HTTP " + he.Status
+		if he.Attempts > 1 {
+			s += fmt.Sprintf(" after %d attempts", he.Attempts)
+		}
+		return s
+	}
+	if errors.Is(err, manifest.ErrNotInAPI) {
+		return "does not list the release"
+	}
+	return err.Error()
+}
+
+// Unwrap returns both causes.
+func (e *UnreachableError) Unwrap() []error { return []error{e.V2, e.V1} }
