@@ -22,8 +22,13 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# bench runs every benchmark (BENCH, a regexp, selects some) BENCHTIME
+# times, COUNT times over, and prints the results side by side; see
+# BENCHMARKS.md for what each measures and the numbers of record.
+BENCH ?= .
+COUNT ?= 1
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m ./...
 
 # fuzz runs every fuzz target briefly (FUZZTIME each).
 FUZZTIME ?= 15s

@@ -31,11 +31,9 @@ type Options struct {
 	Source Source
 	// Root names the mirror in the report, as the user gave it.
 	Root string
-	// Verifier verifies each artifact, and Policy must be the policy it
-	// was built with: it tells a signature that failed from one the policy
-	// does not accept, to name problems.
+	// Verifier verifies each artifact; the reason codes of its checks
+	// (verify.Reason) name the problems.
 	Verifier *verify.Verifier
-	Policy   *verify.Policy
 	// Trust digests the trust material and verifier options (see
 	// TrustDigest); outcomes recorded under another Trust are re-checked.
 	Trust string
@@ -195,8 +193,8 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 	if opt.Listing != nil {
 		rep.Listing = opt.Listing.Name()
 	}
-	if opt.Source == nil || opt.Verifier == nil || opt.Policy == nil {
-		return rep, stats, errors.New("audit: Source, Verifier and Policy are required")
+	if opt.Source == nil || opt.Verifier == nil {
+		return rep, stats, errors.New("audit: Source and Verifier are required")
 	}
 	if opt.State != nil && opt.Trust == "" {
 		return rep, stats, errors.New("audit: a State needs Trust")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -318,11 +319,102 @@ func TestCorruptState(t *testing.T) {
 			}
 		})
 	}
-	// No temporary file is left behind.
+	// No temporary file is left behind (only the damaged files and their
+	// lock files).
 	des, _ := os.ReadDir(dir)
-	if len(des) != 5 {
-		t.Errorf("%d files in the state directory, want the 5 damaged ones", len(des))
+	for _, de := range des {
+		if _, ok := map[string]string{"garbage": "", "empty": "", "truncated": "", "wrong-schema": "", "bad-record": ""}[strings.TrimSuffix(de.Name(), ".lock")]; !ok {
+			t.Errorf("%s left in the state directory", de.Name())
+		}
 	}
+}
+
+// crash gives up s as a process that dies does: the system closes its
+// files (releasing the lock), and nothing is cleaned up.
+func crash(s *State) {
+	for _, f := range []*os.File{s.lock, s.old, s.tmp} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+func TestStateLock(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "audit.state")
+	st, err := OpenState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flock locks belong to open files, not processes: a second open in
+	// this process is refused as another process's would be.
+	_, err = OpenState(state)
+	var se *StateError
+	if !errors.Is(err, ErrStateInUse) || !errors.As(err, &se) || err.Error() != "state file "+state+" is in use by another pyverify audit" {
+		t.Fatalf("second OpenState: %v, want ErrStateInUse", err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Commit gives the lock up, and so does Close.
+	st, err = OpenState(state)
+	if err != nil {
+		t.Fatalf("after Commit: %v", err)
+	}
+	st.Close()
+	if st, err = OpenState(state); err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	// So does a crash.
+	crash(st)
+	if st, err = OpenState(state); err != nil {
+		t.Fatalf("after a crash: %v", err)
+	}
+	st.Close()
+}
+
+func TestStrayTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "audit.state")
+	st, err := OpenState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crash(st) // leaves its temporary file
+	keep := []string{".audit.state.x.tmp", ".other.state.123.tmp", "audit.state.123.tmp", ".audit.state.123.tmp.bak"}
+	for _, name := range append([]string{".audit.state.99.tmp"}, keep...) {
+		os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o644)
+	}
+	if n := len(tempFiles(t, dir)); n != 2 {
+		t.Fatalf("%d temporary files after the crash, want 2", n)
+	}
+	st, err = OpenState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tempFiles(t, dir); len(got) != 1 {
+		t.Errorf("temporary files while open: %q, want this run's only", got)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tempFiles(t, dir); len(got) != 0 {
+		t.Errorf("temporary files after Commit: %q", got)
+	}
+	for _, name := range keep {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s, not a temporary file of the state, was removed", name)
+		}
+	}
+}
+
+// tempFiles lists the temporary files of audit.state in dir.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, ".audit.state.[0-9]*.tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func TestShardsMergeToWholeRun(t *testing.T) {
@@ -421,6 +513,8 @@ func TestCrashBeforeCommitKeepsPreviousState(t *testing.T) {
 			if err := st.Commit(); err != nil {
 				t.Fatal(err)
 			}
+		} else {
+			crash(st)
 		}
 		return stats
 	}

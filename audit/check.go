@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -178,27 +179,28 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		}
 		serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
 			if check != nil {
-				check.Finish() // a transfer that starts over
+				check.Abort(errors.New("the transfer started over"))
 			}
 			c, err := opt.Verifier.Start(t)
 			check = c
 			return &countingSink{c: c, p: opt.Progress}, err
 		})
-		rep, _ = check.Finish()
 		if serr != nil {
+			check.Abort(serr) // nothing read part-way is a verdict
 			if ctx.Err() != nil {
 				return outcome{aborted: true}
 			}
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
+		rep, _ = check.Finish()
 		d := check.Digests()
 		e.Size, e.MD5, e.SHA256 = d.Size, hex.EncodeToString(d.MD5), hex.EncodeToString(d.SHA256)
 		hashed = d.Size
 	}
 	e.Checks, e.Warnings = rep.Checks, rep.Warnings
 
-	problems := classify(j.path, t, opt.Policy, rep)
+	problems := classify(j.path, rep)
 	if slices.ContainsFunc(pre, func(p Problem) bool { return p.Kind == MissingSignature }) {
 		// The listing already names the absent signature.
 		problems = slices.DeleteFunc(problems, func(p Problem) bool { return p.Kind == Unsigned })

@@ -6,17 +6,11 @@ import (
 	"github.com/pyverify/pyverify/verify"
 )
 
-// sigstoreDigestMismatch starts the detail of a Sigstore check whose bundle
-// signs a digest other than the file's: the file's bytes are wrong, not the
-// signature (TestClassifySigstoreDigest keeps this in step with verify).
-const sigstoreDigestMismatch = "signed SHA-256 is not the file's"
-
 // classify names the problems of an artifact from the verifier's report.
-// It never decides anything the verifier did not: it only sorts the failed
-// checks into kinds. path is the artifact's path; p the verifier's policy,
-// consulted to tell a signature that was checked and failed from one the
-// policy does not accept.
-func classify(path string, t verify.Target, p *verify.Policy, rep verify.ArtifactReport) []Problem {
+// It never decides anything the verifier did not: it only sorts the checks
+// that failed the artifact into kinds, by their reason codes (never by the
+// wording of their details). path is the artifact's path.
+func classify(path string, rep verify.ArtifactReport) []Problem {
 	var out []Problem
 	add := func(k ProblemKind, file, detail string) {
 		// One problem per kind and file: a file whose MD5, SHA-256 and
@@ -29,9 +23,8 @@ func classify(path string, t verify.Target, p *verify.Policy, rep verify.Artifac
 		}
 		out = append(out, Problem{Kind: k, Path: file, Detail: detail})
 	}
-	req, reqErr := p.Lookup(t.Version, t.Class)
-	var absent []verify.CheckResult // required signatures not there to check
-	signed, badSig := false, false
+	var absent []verify.CheckResult // required signatures not there to check, or not accepted
+	signed, badSig, gap := false, false, false
 	for _, c := range rep.Checks {
 		if (c.Kind == verify.KindOpenPGP || c.Kind == verify.KindSigstore) && c.Status == verify.StatusPass {
 			signed = true
@@ -40,57 +33,43 @@ func classify(path string, t verify.Target, p *verify.Policy, rep verify.Artifac
 			continue
 		}
 		detail := string(c.Kind) + ": " + c.Detail
-		switch c.Kind {
-		case verify.KindPolicy:
-			// A gap is also found by the verifier itself, when no
-			// signature is expected and no bundle came (verify.Requirement).
-			if reqErr != nil || strings.HasPrefix(c.Detail, verify.ErrPolicyGap.Error()) {
-				add(PolicyGap, path, detail)
-			} else {
-				absent = append(absent, c)
-			}
-		case verify.KindSize:
+		switch c.Reason {
+		case verify.ReasonPolicyGap:
+			add(PolicyGap, path, detail)
+			gap = true
+		case verify.ReasonSizeMismatch:
 			add(Size, path, detail)
-		case verify.KindMD5, verify.KindSHA256:
+		case verify.ReasonDigestMismatch:
+			// Also a Sigstore bundle that signs another digest: the
+			// file's bytes are wrong, not the signature.
 			add(Digest, path, detail)
-		case verify.KindOpenPGP:
-			if t.Signature.Data != nil && reqErr == nil && !req.SigstoreOnly && len(req.OpenPGP) > 0 {
-				add(BadSignature, path+".asc", detail)
-				badSig = true
-			} else {
-				absent = append(absent, c)
-			}
-		case verify.KindSigstore:
-			switch {
-			case t.Bundle.Data != nil && reqErr == nil && req.Sigstore != nil && strings.HasPrefix(c.Detail, sigstoreDigestMismatch):
-				add(Digest, path, detail)
-				badSig = true
-			case t.Bundle.Data != nil && reqErr == nil && req.Sigstore != nil:
-				add(BadSignature, path+".sigstore", detail)
-				badSig = true
-			default:
-				absent = append(absent, c)
-			}
+			badSig = badSig || c.Kind == verify.KindSigstore
+		case verify.ReasonBadSignature:
+			add(BadSignature, path+sidecarSuffix(c.Kind), detail)
+			badSig = true
+		case verify.ReasonSignatureAbsent, verify.ReasonNotAccepted, verify.ReasonUnsigned:
+			absent = append(absent, c)
 		default:
-			// A check kind this package does not know (added to verify
-			// later) still fails the artifact, under its own detail.
-			add(BadSignature, path, detail)
+			// A listed value that is malformed, or a reason this package
+			// does not know (added to verify later): it still fails the
+			// artifact, under its own detail.
+			switch c.Kind {
+			case verify.KindSize:
+				add(Size, path, detail)
+			case verify.KindMD5, verify.KindSHA256:
+				add(Digest, path, detail)
+			default:
+				add(BadSignature, path, detail)
+			}
 		}
 	}
-	if len(absent) == 0 || badSig || reqErr != nil {
+	if len(absent) == 0 || badSig || gap {
 		return out
 	}
 	if signed {
 		// Another signature verified, but one that is required is absent.
 		for _, c := range absent {
-			file := path
-			switch c.Kind {
-			case verify.KindOpenPGP:
-				file += ".asc"
-			case verify.KindSigstore:
-				file += ".sigstore"
-			}
-			add(MissingSignature, file, string(c.Kind)+": "+c.Detail)
+			add(MissingSignature, path+sidecarSuffix(c.Kind), string(c.Kind)+": "+c.Detail)
 		}
 		return out
 	}
@@ -100,4 +79,15 @@ func classify(path string, t verify.Target, p *verify.Policy, rep verify.Artifac
 	}
 	add(Unsigned, path, "no signature the policy accepts: "+strings.Join(parts, "; "))
 	return out
+}
+
+// sidecarSuffix is the suffix of the file that holds a signature of kind k.
+func sidecarSuffix(k verify.Kind) string {
+	switch k {
+	case verify.KindOpenPGP:
+		return ".asc"
+	case verify.KindSigstore:
+		return ".sigstore"
+	}
+	return ""
 }

@@ -99,7 +99,7 @@ func mustRunFull(t testing.TB, opt Options) *Report {
 }
 
 func (ft fixtureTrust) options(root string) Options {
-	return Options{Source: Dir(root), Root: "mirror", Verifier: ft.v, Policy: ft.policy, Trust: ft.digest, Jobs: 2}
+	return Options{Source: Dir(root), Root: "mirror", Verifier: ft.v, Trust: ft.digest, Jobs: 2}
 }
 
 func mustRun(t testing.TB, opt Options) (*Report, Stats) {

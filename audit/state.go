@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/pyverify/pyverify/internal/safetext"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
+
+	"github.com/pyverify/pyverify/internal/filelock"
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // StateSchema is the schema of the state file's first line.
@@ -31,7 +34,14 @@ type StateError struct {
 	Err  error
 }
 
+// ErrStateInUse is wrapped by the *StateError of a state file that another
+// audit has open (see OpenState).
+var ErrStateInUse = errors.New("in use by another pyverify audit")
+
 func (e *StateError) Error() string {
+	if errors.Is(e.Err, ErrStateInUse) {
+		return fmt.Sprintf("state file %s is %v", e.Path, e.Err)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("state file %s: line %d: %v", e.Path, e.Line, e.Err)
 	}
@@ -66,8 +76,14 @@ type stateHeader struct {
 //
 // Memory stays small however many files the mirror holds: the State keeps
 // only each recorded path and its offset, never the records themselves.
+//
+// One audit at a time uses a state file: an open State holds an exclusive
+// advisory lock on PATH.lock (flock on Unix, LockFileEx on Windows), which
+// the system releases when the process ends, however it ends. The lock
+// file is left in place.
 type State struct {
 	path string
+	lock *os.File
 	old  *os.File
 	idx  map[string]*stateRef
 
@@ -86,22 +102,46 @@ type stateRef struct {
 }
 
 // OpenState opens the state file at path, which need not exist yet. A file
-// that exists but is not a valid state file is a *StateError.
+// that exists but is not a valid state file is a *StateError, and so is a
+// state file another audit has open (wrapping ErrStateInUse: OpenState does
+// not wait). Temporary files that a run which died before Commit left
+// beside the state file are removed.
 func OpenState(path string) (*State, error) {
 	s := &State{path: path, idx: map[string]*stateRef{}, complete: map[string]bool{}}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &StateError{Path: path, Err: syscall.EISDIR}
+	} else if err == nil && !st.Mode().IsRegular() {
+		return nil, &StateError{Path: path, Err: errors.New("not a regular file")}
+	}
+	lock, err := filelock.Open(path + ".lock")
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, filelock.ErrLocked):
+		return nil, &StateError{Path: path, Err: ErrStateInUse}
+	case errors.As(err, &pe):
+		return nil, &StateError{Path: path, Err: fmt.Errorf("cannot create its lock file %s: %w", pe.Path, pe.Err)}
+	case err != nil:
+		return nil, &StateError{Path: path, Err: err}
+	}
+	s.lock = lock
+	if err := removeStrayTemps(path); err != nil {
+		s.Close()
+		return nil, &StateError{Path: path, Err: err}
+	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		s.Close()
 		return nil, &StateError{Path: path, Err: err}
 	default:
 		s.old = f
 		if err := s.index(); err != nil {
-			f.Close()
+			s.Close()
 			return nil, err
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*.tmp")
 	if err != nil {
 		s.Close()
 		return nil, &StateError{Path: path, Err: err}
@@ -110,6 +150,37 @@ func OpenState(path string) (*State, error) {
 	hdr, _ := json.Marshal(stateHeader{Schema: StateSchema})
 	s.w.Write(append(hdr, '\n'))
 	return s, nil
+}
+
+// tempPrefix starts the names of the temporary files of the state file at
+// path: ".NAME." then digits (os.CreateTemp), then ".tmp".
+func tempPrefix(path string) string { return "." + filepath.Base(path) + "." }
+
+// removeStrayTemps removes the temporary files of the state file at path,
+// which only a run that died before Commit leaves: the caller holds the
+// lock, so no other run is writing one.
+func removeStrayTemps(path string) error {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		digits, ok := strings.CutSuffix(rest, ".tmp")
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // index reads the whole old file once, validating every record.
@@ -264,14 +335,23 @@ func (s *State) Commit() error {
 		os.Remove(s.tmp.Name())
 	}
 	s.tmp = nil
-	if s.old != nil {
-		s.old.Close()
-		s.old = nil
-	}
+	s.release()
 	if err != nil {
 		return &StateError{Path: s.path, Err: err}
 	}
 	return nil
+}
+
+// release closes the previous state and gives up the lock.
+func (s *State) release() {
+	if s.old != nil {
+		s.old.Close()
+		s.old = nil
+	}
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
 }
 
 // Close releases the state without writing it (after Commit, a no-op).
@@ -283,8 +363,5 @@ func (s *State) Close() {
 		os.Remove(s.tmp.Name())
 		s.tmp = nil
 	}
-	if s.old != nil {
-		s.old.Close()
-		s.old = nil
-	}
+	s.release()
 }

@@ -80,16 +80,17 @@ func (g *Gate) Context() *verify.LifecycleContext {
 // verify.KindLifecycle: StatusPass when no gate refuses v, StatusFail with
 // every reason when one does, and StatusMissing when the data does not
 // know v's series; then the gates cannot be evaluated and the error wraps
-// both verify.ErrPolicyGap and ErrUnknownSeries (fail closed).
+// both verify.ErrPolicyGap and ErrUnknownSeries (fail closed). A check
+// that fails carries verify.ReasonRefused or verify.ReasonLifecycleUnknown.
 func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
 	res := verify.CheckResult{Kind: verify.KindLifecycle, Required: true}
 	if v.IsZero() {
-		res.Status, res.Detail = verify.StatusMissing, "no release version: the lifecycle gates cannot be evaluated"
+		res.Status, res.Reason, res.Detail = verify.StatusMissing, verify.ReasonLifecycleUnknown, "no release version: the lifecycle gates cannot be evaluated"
 		return res, fmt.Errorf("lifecycle: no release version: %w", verify.ErrPolicyGap)
 	}
 	s, err := g.data.Lookup(v)
 	if err != nil {
-		res.Status = verify.StatusMissing
+		res.Status, res.Reason = verify.StatusMissing, verify.ReasonLifecycleUnknown
 		res.Detail = fmt.Sprintf("series %s is not in the %s: the lifecycle gates cannot be evaluated", v.Series(), g.data.Describe())
 		return res, fmt.Errorf("lifecycle: %w (%w)", err, verify.ErrPolicyGap)
 	}
@@ -113,7 +114,7 @@ func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
 		note = " (" + p.Note + ")"
 	}
 	if len(reasons) > 0 {
-		res.Status, res.Detail = verify.StatusFail, strings.Join(reasons, "; ")+note
+		res.Status, res.Reason, res.Detail = verify.StatusFail, verify.ReasonRefused, strings.Join(reasons, "; ")+note
 		return res, nil
 	}
 	res.Status = verify.StatusPass

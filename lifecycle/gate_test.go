@@ -85,7 +85,11 @@ func TestCheck(t *testing.T) {
 				"3.6.0b4 is a pre-release (beta 4), refused by --deny-prerelease"},
 	} {
 		res, err := newGate(t, tc.gates, today).Check(manifest.MustParseVersion(tc.version))
-		if err != nil || res.Kind != verify.KindLifecycle || !res.Required || res.Status != tc.status || res.Detail != tc.detail {
+		wantReason := verify.Reason("")
+		if tc.status == verify.StatusFail {
+			wantReason = verify.ReasonRefused
+		}
+		if err != nil || res.Kind != verify.KindLifecycle || !res.Required || res.Status != tc.status || res.Detail != tc.detail || res.Reason != wantReason {
 			t.Errorf("%v %s: %+v, %v\nwant %s %q", tc.gates.Names(), tc.version, res, err, tc.status, tc.detail)
 		}
 	}
@@ -107,7 +111,7 @@ func TestCheckUnknownSeries(t *testing.T) {
 		t.Fatalf("err = %v, want a policy gap", err)
 	}
 	want := "series 3.17 is not in the release-cycle data in testdata, copied 2026-12-03: the lifecycle gates cannot be evaluated"
-	if res.Status != verify.StatusMissing || !res.Required || res.Detail != want {
+	if res.Status != verify.StatusMissing || !res.Required || res.Detail != want || res.Reason != verify.ReasonLifecycleUnknown {
 		t.Errorf("%+v\nwant %q", res, want)
 	}
 }

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -22,21 +20,18 @@ func hexOf(b []byte) string { return hex.EncodeToString(b) }
 
 func TestDigestVectors(t *testing.T) {
 	for _, tc := range []struct {
-		in                  string
-		md5, sha256, sha512 string
+		in          string
+		md5, sha256 string
 	}{
 		{"",
 			"d41d8cd98f00b204e9800998ecf8427e",
-			"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-			"cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"},
+			"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
 		{"abc",
 			"900150983cd24fb0d6963f7d28e17f72",
-			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-			"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"},
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
 		{"The quick brown fox jumps over the lazy dog",
 			"9e107d9d372bb6826bd81d3542a419d6",
-			"d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592",
-			"07e547d9586f6a73f73fbac0435ed76951218fb7d0c8d788a309d785436bbb642e93a252a954f23912547d1e8a3b5ed6e1bfd7097821233fa0538f3db854fee6"},
+			"d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"},
 	} {
 		for name, get := range map[string]func() (Digests, error){
 			"DigestReader": func() (Digests, error) { return DigestReader(strings.NewReader(tc.in)) },
@@ -54,8 +49,8 @@ func TestDigestVectors(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s(%q): %v", name, tc.in, err)
 			}
-			if d.Size != int64(len(tc.in)) || hexOf(d.MD5) != tc.md5 || hexOf(d.SHA256) != tc.sha256 || hexOf(d.SHA512) != tc.sha512 {
-				t.Errorf("%s(%q) = size %d md5 %x sha256 %x sha512 %x", name, tc.in, d.Size, d.MD5, d.SHA256, d.SHA512)
+			if d.Size != int64(len(tc.in)) || hexOf(d.MD5) != tc.md5 || hexOf(d.SHA256) != tc.sha256 {
+				t.Errorf("%s(%q) = size %d md5 %x sha256 %x", name, tc.in, d.Size, d.MD5, d.SHA256)
 			}
 		}
 	}
@@ -73,12 +68,11 @@ func randomBytes(n int, seed uint64) []byte {
 func wantDigests(b []byte) Digests {
 	m := md5.Sum(b)
 	s := sha256.Sum256(b)
-	s5 := sha512.Sum512(b)
-	return Digests{Size: int64(len(b)), MD5: m[:], SHA256: s[:], SHA512: s5[:]}
+	return Digests{Size: int64(len(b)), MD5: m[:], SHA256: s[:]}
 }
 
 func sameDigests(a, b Digests) bool {
-	return a.Size == b.Size && bytes.Equal(a.MD5, b.MD5) && bytes.Equal(a.SHA256, b.SHA256) && bytes.Equal(a.SHA512, b.SHA512)
+	return a.Size == b.Size && bytes.Equal(a.MD5, b.MD5) && bytes.Equal(a.SHA256, b.SHA256)
 }
 
 // TestDigestChunkBoundaries feeds sizes around the chunk size, through
@@ -178,6 +172,12 @@ type shortWriter struct{}
 func (shortWriter) Write(p []byte) (int, error) { return len(p) / 2, nil }
 
 func TestDigestFailingSink(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		withGOMAXPROCS(t, procs, testDigestFailingSink)
+	}
+}
+
+func testDigestFailingSink(t *testing.T) {
 	data := randomBytes(5*hashChunkSize+99, 7)
 	want := wantDigests(data)
 	boom := errors.New("boom")
@@ -195,16 +195,23 @@ func TestDigestFailingSink(t *testing.T) {
 	}
 	d, err := h.Close()
 	if !errors.Is(err, boom) {
-		t.Errorf("Close error = %v, want the first sink's", err)
+		t.Errorf("GOMAXPROCS=%d: Close error = %v, want the first sink's", runtime.GOMAXPROCS(0), err)
 	}
 	if !sameDigests(d, want) {
-		t.Error("digests wrong after a sink failed")
+		t.Errorf("GOMAXPROCS=%d: digests wrong after a sink failed", runtime.GOMAXPROCS(0))
 	}
 	if !bytes.Equal(good.Bytes(), data) {
-		t.Error("the healthy sink did not get every byte")
+		t.Errorf("GOMAXPROCS=%d: the healthy sink did not get every byte", runtime.GOMAXPROCS(0))
 	}
 	if _, err := DigestReader(bytes.NewReader(data), shortWriter{}); !errors.Is(err, io.ErrShortWrite) {
-		t.Errorf("short write: err = %v", err)
+		t.Errorf("GOMAXPROCS=%d: short write: err = %v", runtime.GOMAXPROCS(0), err)
+	}
+	// A sink on a Hasher of no digest at all still gets every byte.
+	var only bytes.Buffer
+	h = NewHasherOf(0, &only)
+	h.Write(data)
+	if d, err := h.Close(); err != nil || d.Size != int64(len(data)) || d.MD5 != nil || d.SHA256 != nil || !bytes.Equal(only.Bytes(), data) {
+		t.Errorf("GOMAXPROCS=%d: no digests: %+v, %v", runtime.GOMAXPROCS(0), d, err)
 	}
 }
 
@@ -258,79 +265,174 @@ func TestDigestReadError(t *testing.T) {
 	if !errors.Is(err, bad) {
 		t.Fatalf("err = %v", err)
 	}
-	if d.Size != hashChunkSize+5 || d.MD5 != nil || d.SHA256 != nil || d.SHA512 != nil {
+	if d.Size != hashChunkSize+5 || d.MD5 != nil || d.SHA256 != nil {
 		t.Errorf("digests after a read error = %+v, want only the size", d)
 	}
 }
 
-func writeTempFile(b *testing.B, size int64) string {
-	b.Helper()
-	path := filepath.Join(b.TempDir(), "artifact")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(f, io.LimitReader(rand.NewChaCha8([32]byte{1}), size)); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return path
+// withGOMAXPROCS runs f with GOMAXPROCS set to n.
+func withGOMAXPROCS(t *testing.T, n int, f func(t *testing.T)) {
+	t.Helper()
+	old := runtime.GOMAXPROCS(n)
+	defer runtime.GOMAXPROCS(old)
+	f(t)
 }
 
-const benchSize = 64 << 20
-
-// BenchmarkHasher hashes a 64 MiB file (page cache warm) with MD5, SHA-256
-// and SHA-512 in one pass.
-func BenchmarkHasher(b *testing.B) {
-	path := writeTempFile(b, benchSize)
-	b.SetBytes(benchSize)
-	b.ReportAllocs() // memory is constant in file size: B/op stays ~1.5 MiB
-	for b.Loop() {
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := DigestReader(f); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
-	}
-}
-
-// BenchmarkMultiWriter is the one-core baseline: the three hashes behind
-// one io.MultiWriter.
-func BenchmarkMultiWriter(b *testing.B) {
-	path := writeTempFile(b, benchSize)
-	b.SetBytes(benchSize)
-	for b.Loop() {
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(io.MultiWriter(md5.New(), sha256.New(), sha512.New()), f); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
-	}
-}
-
-// BenchmarkCoreutils runs md5sum then sha256sum on the same file, which is
-// what a person checking a download by hand does.
-func BenchmarkCoreutils(b *testing.B) {
-	for _, tool := range []string{"md5sum", "sha256sum"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			b.Skipf("%s not installed", tool)
-		}
-	}
-	path := writeTempFile(b, benchSize)
-	b.SetBytes(benchSize)
-	for b.Loop() {
-		for _, tool := range []string{"md5sum", "sha256sum"} {
-			if out, err := exec.Command(tool, path).CombinedOutput(); err != nil {
-				b.Fatalf("%s: %v: %s", tool, err, out)
+// TestHasherSizes compares every way of feeding a Hasher, with and without
+// MD5 and sinks, on one CPU and on several, with the standard library, for
+// sizes around the chunk size and a write larger than all of a Hasher's
+// buffers together.
+func TestHasherSizes(t *testing.T) {
+	sizes := []int{0, 1, 63, 64, 65, hashChunkSize - 1, hashChunkSize, hashChunkSize + 1,
+		2*hashChunkSize - 1, 2*hashChunkSize + 1, (hashMaxChunks+1)*hashChunkSize + 12345}
+	for _, procs := range []int{1, 2} {
+		withGOMAXPROCS(t, procs, func(t *testing.T) {
+			for _, n := range sizes {
+				data := randomBytes(n, uint64(n)+7)
+				want := wantDigests(data)
+				for _, which := range []Digest{DigestMD5 | DigestSHA256, DigestSHA256, DigestMD5, 0} {
+					for _, sinks := range []int{0, 2} {
+						name := fmt.Sprintf("procs=%d/size=%d/digests=%b/sinks=%d", procs, n, which, sinks)
+						wantHere := want
+						if which&DigestMD5 == 0 {
+							wantHere.MD5 = nil
+						}
+						if which&DigestSHA256 == 0 {
+							wantHere.SHA256 = nil
+						}
+						for _, feed := range []string{"ReadFrom", "Write", "one Write", "mixed"} {
+							bufs := make([]*bytes.Buffer, sinks)
+							extra := make([]io.Writer, sinks)
+							for i := range bufs {
+								bufs[i] = new(bytes.Buffer)
+								extra[i] = bufs[i]
+							}
+							h := NewHasherOf(which, extra...)
+							if procs == 1 && !h.inline {
+								t.Fatalf("%s: GOMAXPROCS=1 but the Hasher uses goroutines", name)
+							}
+							switch feed {
+							case "ReadFrom":
+								if m, err := h.ReadFrom(bytes.NewReader(data)); m != int64(n) || err != nil {
+									t.Fatalf("%s: ReadFrom = %d, %v", name, m, err)
+								}
+							case "Write":
+								for off := 0; off < n; off += 100003 {
+									h.Write(data[off:min(off+100003, n)])
+								}
+							case "one Write":
+								h.Write(data)
+							case "mixed": // a ReadFrom between writes
+								third := n / 3
+								h.Write(data[:third])
+								h.ReadFrom(iotest.HalfReader(bytes.NewReader(data[third : 2*third])))
+								h.Write(data[2*third:])
+							}
+							d, err := h.Close()
+							if err != nil || !sameDigests(d, wantHere) {
+								t.Errorf("%s/%s: err %v, got size %d md5 %x sha256 %x", name, feed, err, d.Size, d.MD5, d.SHA256)
+							}
+							for i, b := range bufs {
+								if !bytes.Equal(b.Bytes(), data) {
+									t.Errorf("%s/%s: sink %d got %d bytes, not the input", name, feed, i, b.Len())
+								}
+							}
+						}
+					}
+				}
 			}
+		})
+	}
+}
+
+// TestHasherSHA256State checks the copy of the SHA-256 state an OpenPGP
+// check starts from: it is the state after every byte, it can go on
+// independently of the Hasher, and it is refused before Close.
+func TestHasherSHA256State(t *testing.T) {
+	data := randomBytes(3*hashChunkSize+5, 11)
+	h := NewHasherOf(DigestSHA256)
+	h.Write(data)
+	if _, err := h.sha256State(); err == nil {
+		t.Error("SHA-256 state given before Close")
+	}
+	d, _ := h.Close()
+	s1, err := h.sha256State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := h.sha256State()
+	s1.Write([]byte("suffix"))
+	want := sha256.Sum256(append(bytes.Clone(data), "suffix"...))
+	if !bytes.Equal(s1.Sum(nil), want[:]) {
+		t.Error("state + suffix is not SHA-256(data + suffix)")
+	}
+	if !bytes.Equal(s2.Sum(nil), d.SHA256) {
+		t.Error("writing to one copy changed another")
+	}
+	noSHA := NewHasherOf(DigestMD5)
+	noSHA.Close()
+	if _, err := noSHA.sha256State(); err == nil {
+		t.Error("SHA-256 state of a Hasher without SHA-256 given")
+	}
+	if !canShareSHA256() {
+		t.Error("this build cannot copy SHA-256 states")
+	}
+}
+
+// TestHasherConcurrent runs many Hashers at once, sharing the chunk pool
+// (run it with -race).
+func TestHasherConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			data := randomBytes(hashChunkSize*(i%3)+i*1000, uint64(i))
+			var sink bytes.Buffer
+			var h *Hasher
+			if i%2 == 0 {
+				h = NewHasher(&sink)
+			} else {
+				h = NewHasherOf(DigestSHA256, &sink)
+			}
+			io.Copy(h, bytes.NewReader(data))
+			d, err := h.Close()
+			want := wantDigests(data)
+			if i%2 == 1 {
+				want.MD5 = nil
+			}
+			if err != nil || !sameDigests(d, want) || !bytes.Equal(sink.Bytes(), data) {
+				t.Errorf("hasher %d: wrong result (err %v)", i, err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestHasherNoAllocationPerChunk checks that the allocations of a Hasher
+// do not grow with its input: the data moves through reused buffers.
+func TestHasherNoAllocationPerChunk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	small := randomBytes(hashChunkSize, 1)
+	large := bytes.Repeat(small, 32)
+	allocs := func(data []byte, sha256Only bool) float64 {
+		return testing.AllocsPerRun(5, func() {
+			var h *Hasher
+			if sha256Only {
+				h = NewHasherOf(DigestSHA256, io.Discard)
+			} else {
+				h = NewHasher(io.Discard)
+			}
+			h.ReadFrom(bytes.NewReader(data))
+			h.Close()
+		})
+	}
+	for _, sha256Only := range []bool{false, true} {
+		a1, a32 := allocs(small, sha256Only), allocs(large, sha256Only)
+		// 32 times the data, 31 more chunks: allow for a chunk or two
+		// dropped from the pool by a garbage collection.
+		if a32 > a1+hashMaxChunks {
+			t.Errorf("sha256Only=%v: %.0f allocations for 1 MiB, %.0f for 32 MiB", sha256Only, a1, a32)
 		}
 	}
 }

@@ -27,12 +27,15 @@ var (
 		}
 		return p
 	})
+	// The built-in keyring is indexed, not parsed: a check parses only the
+	// keys its series pins (see Keyring). TestEmbeddedKeyring checks that
+	// ReadKeyring, which parses every key, reads the same keys.
 	defaultKeyring = sync.OnceValue(func() Keyring {
-		k, err := ReadKeyring(bytes.NewReader(embeddedKeyring))
+		keys, err := indexArmoredKeyring(embeddedKeyring)
 		if err != nil {
 			panic(fmt.Sprintf("verify: embedded trust/keyring.asc: %v", err))
 		}
-		return k
+		return Keyring{keys: keys}
 	})
 )
 
@@ -45,7 +48,8 @@ func DefaultPolicyJSON() []byte { return bytes.Clone(embeddedPolicy) }
 
 // DefaultKeyring returns the release managers' OpenPGP public keys built
 // into pyverify (trust/keyring.asc). Which of them may sign what is decided
-// by the policy alone.
+// by the policy alone. The keys are indexed by fingerprint and key ID, not
+// parsed: a check parses only the key its signature names.
 func DefaultKeyring() Keyring { return defaultKeyring() }
 
 // DefaultTrustedRoot returns the Sigstore public-good trusted root built into

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,68 +31,54 @@ const (
 // class, the full fingerprints a signature must come from, and every check
 // uses only the keys whose fingerprints the policy names.
 //
-// go-crypto caches what it learns about a key inside the key's Entity while
-// it verifies, so an Entity must not be shared by concurrent checks. A
-// Keyring therefore keeps every key in serialized form as well, and each
-// check works on its own fresh copy (see clone).
+// A Keyring keeps each key as the binary packets it was read from, indexed
+// by fingerprint and key IDs, and parses a key only when a check needs it:
+// a check of one artifact parses the one or two keys its series pins, not
+// the whole keyring. Each check parses its own copy, because go-crypto
+// caches what it learns about a key inside the key's Entity while it
+// verifies, so an Entity must not be shared by concurrent checks.
 type Keyring struct {
-	entities openpgp.EntityList
-	raw      [][]byte // raw[i] is entities[i] serialized
+	keys []*keyringEntry
 }
 
-// newKeyring makes a Keyring of el, serializing each key for clone.
-func newKeyring(el openpgp.EntityList) (Keyring, error) {
-	k := Keyring{entities: el, raw: make([][]byte, len(el))}
-	for i, e := range el {
-		var b bytes.Buffer
-		if err := e.Serialize(&b); err != nil {
-			return Keyring{}, fmt.Errorf("key %s: %v", fingerprintOf(e), err)
-		}
-		k.raw[i] = b.Bytes()
-	}
-	return k, nil
+// A keyringEntry is one transferable public key: its packets, as found in
+// the keyring, from its primary key packet to the next primary key.
+type keyringEntry struct {
+	fpr  string   // primary fingerprint, upper-case hex
+	ids  []uint64 // key IDs of the primary key and of every subkey
+	data []byte
 }
 
-// clone returns a copy of the keys of k for which keep is true, parsed
-// afresh, for use by one check at a time. keep must only read a key's
-// fingerprint and key IDs.
-func (k Keyring) clone(keep func(*openpgp.Entity) bool) (Keyring, error) {
-	var c Keyring
-	for i, e := range k.entities {
+// has reports whether the primary key or a subkey has key ID id.
+func (e *keyringEntry) has(id uint64) bool { return slices.Contains(e.ids, id) }
+
+// parse returns the entries for which keep is true, each parsed afresh, for
+// use by one check at a time. A key that does not parse into exactly the
+// key the index names is an error: the check fails rather than use
+// something else.
+func (k Keyring) parse(keep func(*keyringEntry) bool) (openpgp.EntityList, error) {
+	var out openpgp.EntityList
+	for _, e := range k.keys {
 		if !keep(e) {
 			continue
 		}
-		el, err := readEntities(k.raw[i])
+		el, err := readEntities(e.data)
 		if err != nil {
-			return Keyring{}, err
+			return nil, fmt.Errorf("key %s: %w", e.fpr, err)
 		}
-		if len(el) != 1 {
-			return Keyring{}, fmt.Errorf("keyring: a serialized key read back as %d keys", len(el))
+		if len(el) != 1 || fingerprintOf(el[0]) != e.fpr {
+			return nil, fmt.Errorf("key %s: its packets read back as %d other keys", e.fpr, len(el))
 		}
-		c.entities = append(c.entities, el[0])
-		c.raw = append(c.raw, k.raw[i])
+		out = append(out, el[0])
 	}
-	return c, nil
-}
-
-// hasKeyID reports whether e's primary key or one of its subkeys has the
-// 64-bit key ID id.
-func hasKeyID(e *openpgp.Entity, id uint64) bool {
-	if e.PrimaryKey.KeyId == id {
-		return true
-	}
-	for _, sk := range e.Subkeys {
-		if sk.PublicKey.KeyId == id {
-			return true
-		}
-	}
-	return false
+	return out, nil
 }
 
 // ReadKeyring reads every key in r: a file of one or more ASCII-armored
 // "PGP PUBLIC KEY BLOCK"s (text between blocks is ignored), or a binary
 // keyring. It fails on input with no key, on a block of another type, and on
-// a block whose keys cannot be read.
+// a block whose keys cannot be read. Every key is parsed and checked once
+// here, so that a bad keyring file is reported at once.
 func ReadKeyring(r io.Reader) (Keyring, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxKeyringSize+1))
 	if err != nil {
@@ -102,19 +89,15 @@ func ReadKeyring(r io.Reader) (Keyring, error) {
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0]&0x80 != 0 {
-		el, err := readEntities(data)
+		keys, err := readKeyBlock(data)
 		if err != nil {
 			return Keyring{}, fmt.Errorf("keyring: binary keyring: %w", err)
 		}
-		k, err := newKeyring(el)
-		if err != nil {
-			return Keyring{}, fmt.Errorf("keyring: binary keyring: %w", err)
-		}
-		return k, nil
+		return Keyring{keys: keys}, nil
 	}
 
 	br := bufio.NewReaderSize(bytes.NewReader(data), 4096)
-	var all openpgp.EntityList
+	var all []*keyringEntry
 	for n := 1; ; n++ {
 		if n > maxKeyringBlocks {
 			return Keyring{}, fmt.Errorf("keyring: more than %d armored blocks", maxKeyringBlocks)
@@ -136,17 +119,40 @@ func ReadKeyring(r io.Reader) (Keyring, error) {
 		if err != nil {
 			return Keyring{}, fmt.Errorf("keyring: block %d: malformed armor: %v", n, err)
 		}
-		el, err := readEntities(body)
+		keys, err := readKeyBlock(body)
 		if err != nil {
 			return Keyring{}, fmt.Errorf("keyring: block %d: %w", n, err)
 		}
-		all = append(all, el...)
+		all = append(all, keys...)
 	}
-	k, err := newKeyring(all)
+	return Keyring{keys: all}, nil
+}
+
+// readKeyBlock parses the keys in a binary key block, as go-crypto reads
+// them, and indexes them. go-crypto skips keys it does not support; so does
+// the index, which must otherwise name the same keys, in the same order.
+func readKeyBlock(body []byte) ([]*keyringEntry, error) {
+	el, err := readEntities(body)
 	if err != nil {
-		return Keyring{}, fmt.Errorf("keyring: %w", err)
+		return nil, err
 	}
-	return k, nil
+	index, err := indexKeyBlock(body)
+	if err != nil {
+		return nil, fmt.Errorf("malformed key data: %v", err)
+	}
+	keys := make([]*keyringEntry, 0, len(el))
+	for _, e := range el {
+		f := fingerprintOf(e)
+		for len(index) > 0 && index[0].fpr != f {
+			index = index[1:]
+		}
+		if len(index) == 0 {
+			return nil, fmt.Errorf("malformed key data: key %s has no primary key packet of its own", f)
+		}
+		keys = append(keys, index[0])
+		index = index[1:]
+	}
+	return keys, nil
 }
 
 // readEntities reads the public keys in a binary key block. Secret keys are
@@ -175,18 +181,17 @@ func readEntities(body []byte) (el openpgp.EntityList, err error) {
 }
 
 // Len returns the number of keys (copies included) in k.
-func (k Keyring) Len() int { return len(k.entities) }
+func (k Keyring) Len() int { return len(k.keys) }
 
 // Fingerprints returns the distinct primary-key fingerprints in k, as
 // upper-case hex, sorted.
 func (k Keyring) Fingerprints() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, e := range k.entities {
-		f := fingerprintOf(e)
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
+	for _, e := range k.keys {
+		if !seen[e.fpr] {
+			seen[e.fpr] = true
+			out = append(out, e.fpr)
 		}
 	}
 	sort.Strings(out)
@@ -197,8 +202,8 @@ func (k Keyring) Fingerprints() []string {
 // (hex, any case, spaces ignored).
 func (k Keyring) Has(fpr string) bool {
 	f := normalizeFingerprint(fpr)
-	for _, e := range k.entities {
-		if fingerprintOf(e) == f {
+	for _, e := range k.keys {
+		if e.fpr == f {
 			return true
 		}
 	}
@@ -207,35 +212,10 @@ func (k Keyring) Has(fpr string) bool {
 
 // Merge returns a keyring holding the keys of k and then those of other.
 func (k Keyring) Merge(other Keyring) Keyring {
-	el := make(openpgp.EntityList, 0, len(k.entities)+len(other.entities))
-	el = append(el, k.entities...)
-	el = append(el, other.entities...)
-	raw := make([][]byte, 0, len(el))
-	raw = append(raw, k.raw...)
-	raw = append(raw, other.raw...)
-	return Keyring{entities: el, raw: raw}
-}
-
-// pinned returns the keys of k whose primary fingerprint is one of fprs
-// (normalized, upper-case). Only these may ever verify a signature.
-func (k Keyring) pinned(fprs []string) openpgp.EntityList {
-	want := map[string]bool{}
-	for _, f := range fprs {
-		want[f] = true
-	}
-	var out openpgp.EntityList
-	for _, e := range k.entities {
-		if want[fingerprintOf(e)] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// byKeyID returns the keys of k that contain a primary key or subkey with
-// the 64-bit key ID id.
-func (k Keyring) byKeyID(id uint64) openpgp.EntityList {
-	return k.entities.EntitiesById(id)
+	keys := make([]*keyringEntry, 0, len(k.keys)+len(other.keys))
+	keys = append(keys, k.keys...)
+	keys = append(keys, other.keys...)
+	return Keyring{keys: keys}
 }
 
 // fingerprintOf returns the primary fingerprint of e in upper-case hex.

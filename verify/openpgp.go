@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 	"strings"
@@ -134,24 +135,54 @@ func describeUnsupported(err error) string {
 	return strings.TrimPrefix(msg, "openpgp: ")
 }
 
-// An openpgpCheck verifies one detached signature as the artifact's bytes
-// stream through it. Create it with startOpenPGP, feed it with Write (it
-// never returns an error, so it never stops a shared stream), then call
-// finish exactly once.
+// An openpgpCheck verifies one detached signature of an artifact. Create it
+// with startOpenPGP, feed it the artifact's bytes with Write if needsBytes
+// says so (Write never returns an error, so it never stops a shared
+// stream), then call finish exactly once.
+//
+// An OpenPGP signature (version 4, of a binary document) is made over a
+// hash of the file's bytes followed by a suffix from the signature packet.
+// Such a check hashes the bytes itself, once per hash algorithm its
+// signatures use, and at finish hands go-crypto a copy of each hash's state
+// to add the suffix to and verify, so that several copies of a key cost no
+// extra hashing and no goroutine. When its signatures use SHA-256, as
+// python.org's signatures made with some keys do, and the caller computes
+// SHA-256 anyway, the check can share it (pgpShareSHA256): it then needs no
+// bytes at all, and finish is given copies of the caller's SHA-256 state.
+// Other signatures (text documents, v5 and v6 packets) go to go-crypto's
+// own streaming reader through a pipe, one per copy of the key.
 type openpgpCheck struct {
 	name    string
 	req     Requirement
-	keys    Keyring
+	keys    openpgp.EntityList // this check's own copies (see startOpenPGP)
 	ps      *parsedSignature
 	decided *CheckResult // set when the outcome is known before any byte
-	runs    []*openpgpRun
+	// hashed: the signatures are checked at finish from hash states:
+	// those of hashes, and the caller's SHA-256 when shareSHA256.
+	hashed      bool
+	shareSHA256 bool
+	hashes      map[crypto.Hash]hash.Hash
+	entities    openpgp.EntityList // the pinned keys the signature names
+	cfg         *packet.Config
+	runs        []*openpgpRun
 }
+
+// How an openpgpCheck hashes the bytes, at best: the check falls back to
+// pgpPipe for signatures that cannot be checked from a hash state, and to
+// pgpOwnHashes when SHA-256 states cannot be copied on this build.
+type pgpHashing int
+
+const (
+	pgpPipe        pgpHashing = iota // go-crypto reads the bytes from a pipe
+	pgpOwnHashes                     // the check hashes the bytes itself
+	pgpShareSHA256                   // and takes SHA-256 from the caller
+)
 
 // An openpgpRun checks the signature with one pinned key (one copy of it:
 // a key may appear more than once, as it was at different times).
 type openpgpRun struct {
 	entity *openpgp.Entity
-	pw     *io.PipeWriter
+	pw     *io.PipeWriter // streaming only
 	broken bool
 	done   chan openpgpOutcome
 }
@@ -162,8 +193,9 @@ type openpgpOutcome struct {
 }
 
 // startOpenPGP prepares the check of asc for artifact name under req, using
-// only the keys of keys that req pins.
-func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openpgpCheck {
+// only the keys of keys that req pins. It hashes the bytes as hashing says,
+// as far as its signatures allow (see openpgpCheck).
+func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashing pgpHashing) *openpgpCheck {
 	c := &openpgpCheck{name: name, req: req}
 	ps, err := parseDetachedSignature(asc)
 	if err != nil {
@@ -171,32 +203,33 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openp
 		return c
 	}
 	c.ps = ps
-	// This check's own copy of the keys it may need (the pinned ones, and
-	// any the signature names, for the report): go-crypto writes to an
-	// Entity while verifying with it, so concurrent checks must not share one.
-	pinnedFprs := req.OpenPGPFingerprints()
-	keys, err = keys.clone(func(e *openpgp.Entity) bool {
-		if slices.Contains(pinnedFprs, fingerprintOf(e)) {
-			return true
+	// This check's own copy of the keys it may need: those with a key ID a
+	// signature names (the pinned ones verify; the others name the signer
+	// in the report). go-crypto writes to an Entity while verifying with
+	// it, so concurrent checks must not share one.
+	var ids []uint64
+	for _, sig := range ps.sigs {
+		if sig.IssuerKeyId != nil {
+			ids = append(ids, *sig.IssuerKeyId)
 		}
-		for _, sig := range ps.sigs {
-			if sig.IssuerKeyId != nil && hasKeyID(e, *sig.IssuerKeyId) {
-				return true
-			}
-		}
-		return false
-	})
+	}
+	c.keys, err = keys.parse(func(e *keyringEntry) bool { return slices.ContainsFunc(ids, e.has) })
 	if err != nil {
 		c.decide(StatusFail, "keyring: "+escape(err.Error()), "")
 		return c
 	}
-	c.keys = keys
 	if len(ps.sigs) == 0 {
 		c.decide(StatusFail, fmt.Sprintf("the signature uses %s, which cannot be checked securely: not a valid signature by %s",
 			escape(strings.Join(ps.unsupported, ", ")), c.wantSigners()), "")
 		return c
 	}
-	pinned := keys.pinned(req.OpenPGPFingerprints())
+	pinnedFprs := req.OpenPGPFingerprints()
+	var pinned openpgp.EntityList
+	for _, e := range c.keys {
+		if slices.Contains(pinnedFprs, fingerprintOf(e)) {
+			pinned = append(pinned, e)
+		}
+	}
 	var entities openpgp.EntityList
 	for _, sig := range ps.sigs {
 		if sig.IssuerKeyId == nil {
@@ -215,6 +248,19 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openp
 	cfg := strictOpenPGPConfig()
 	if req.OpenPGPLegacy {
 		cfg = legacyOpenPGPConfig()
+	}
+	c.entities, c.cfg = entities, cfg
+	if hashing >= pgpOwnHashes && !slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return !hashableSignature(sig) }) {
+		c.hashed = true
+		c.shareSHA256 = hashing == pgpShareSHA256 && canShareSHA256() &&
+			slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return sig.Hash == crypto.SHA256 })
+		c.hashes = map[crypto.Hash]hash.Hash{}
+		for _, sig := range ps.sigs {
+			if _, ok := c.hashes[sig.Hash]; !ok && !(sig.Hash == crypto.SHA256 && c.shareSHA256) {
+				c.hashes[sig.Hash] = sig.Hash.New()
+			}
+		}
+		return c
 	}
 	for _, e := range entities {
 		run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
@@ -241,16 +287,73 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement) *openp
 
 var errRunEnded = errors.New("openpgp: verification ended")
 
+// verifyHashed checks the signature with key e, as go-crypto checks a
+// detached signature, except that each signature's hash is a copy of the
+// state of a hash that has already read the file's bytes, instead of a
+// fresh hash fed by go-crypto's reader: go-crypto then adds the signature's
+// suffix, picks the signing key valid at the signature's time, checks its
+// expiry, revocation and algorithms, and verifies the signature, exactly as
+// on the streaming path. sha256 gives copies of the caller's SHA-256 state.
+func (c *openpgpCheck) verifyHashed(e *openpgp.Entity, sha256 func() (hash.Hash, error)) openpgpOutcome {
+	md, err := openpgp.VerifyDetachedSignatureReader(openpgp.EntityList{e}, bytes.NewReader(nil), bytes.NewReader(c.ps.body), c.cfg)
+	if err != nil {
+		return openpgpOutcome{err: err}
+	}
+	for _, cand := range md.SignatureCandidates {
+		if cand.SignatureError != nil {
+			continue // go-crypto will not use its hash
+		}
+		if cand.SigType != packet.SigTypeBinary || cand.Salt != nil || cand.Hash != cand.WrappedHash {
+			// startOpenPGP lets only such signatures come here.
+			return openpgpOutcome{err: errors.New("internal error: a signature that needs its own hashing of the bytes reached a check from hash states")}
+		}
+		var h hash.Hash
+		switch own := c.hashes[cand.HashAlgorithm]; {
+		case own != nil:
+			h, err = cloneHash(own, cand.HashAlgorithm.New)
+		case cand.HashAlgorithm == crypto.SHA256 && c.shareSHA256 && sha256 != nil:
+			h, err = sha256()
+		default:
+			err = fmt.Errorf("internal error: no %v hash of the file to check the signature with", cand.HashAlgorithm)
+		}
+		if err != nil {
+			return openpgpOutcome{err: err}
+		}
+		cand.Hash, cand.WrappedHash = h, h
+	}
+	// The signed "file" is empty: its bytes are already in the hashes. At
+	// its end go-crypto verifies every candidate.
+	_, err = io.Copy(io.Discard, md.UnverifiedBody)
+	return openpgpOutcome{md: md, err: err}
+}
+
 func (c *openpgpCheck) decide(st Status, detail, signer string) {
 	c.decided = &CheckResult{Kind: KindOpenPGP, Status: st, Detail: detail, Signer: signer}
 }
 
-// Write feeds the artifact's bytes to every run. It always reports
-// success: a run that ended early is skipped, and its outcome is read by
-// finish.
+// hashableSignature reports whether a signature can be checked from the
+// state of a hash that has read the file's bytes as they are: a version 4
+// signature of a binary document (no salt, no text canonicalization, no v5
+// metadata) whose hash this build can compute and copy.
+func hashableSignature(sig *packet.Signature) bool {
+	return sig.Version == 4 && sig.SigType == packet.SigTypeBinary && sig.Salt() == nil && canCloneHash(sig.Hash)
+}
+
+// needsBytes reports whether the check must be given the artifact's bytes
+// with Write: false only when it shares the caller's SHA-256 alone.
+func (c *openpgpCheck) needsBytes() bool {
+	return c.decided == nil && (!c.hashed || len(c.hashes) > 0)
+}
+
+// Write feeds the artifact's bytes to the check's hashes, or to every run
+// of a streaming check. It always reports success: a run that ended early
+// is skipped, and its outcome is read by finish.
 func (c *openpgpCheck) Write(p []byte) (int, error) {
+	for _, h := range c.hashes {
+		h.Write(p)
+	}
 	for _, r := range c.runs {
-		if r.broken {
+		if r.broken || r.pw == nil {
 			continue
 		}
 		if _, err := r.pw.Write(p); err != nil {
@@ -260,11 +363,22 @@ func (c *openpgpCheck) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// finish ends the stream and returns the outcome and any warnings. The
-// result's Required field is left for the caller.
-func (c *openpgpCheck) finish() (CheckResult, []string) {
+// finish ends the check and returns the outcome and any warnings. The
+// result's Required field is left for the caller. sha256 is used by a check
+// that shares the caller's SHA-256 only: it returns a fresh copy of the
+// SHA-256 state after the artifact's last byte each time it is called.
+func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []string) {
+	if c.hashed && c.decided == nil {
+		for _, e := range c.entities {
+			run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
+			run.done <- c.verifyHashed(e, sha256)
+			c.runs = append(c.runs, run)
+		}
+	}
 	for _, r := range c.runs {
-		r.pw.Close()
+		if r.pw != nil {
+			r.pw.Close()
+		}
 	}
 	outcomes := make([]openpgpOutcome, len(c.runs))
 	for i, r := range c.runs {
@@ -461,7 +575,7 @@ func (c *openpgpCheck) claimedSigner(sig *packet.Signature) string {
 	if sig.IssuerKeyId == nil {
 		return ""
 	}
-	for _, e := range c.keys.byKeyID(*sig.IssuerKeyId) {
+	for _, e := range c.keys.EntitiesById(*sig.IssuerKeyId) {
 		fpr := fingerprintOf(e)
 		if len(sig.IssuerFingerprint) > 0 && !strings.EqualFold(fmt.Sprintf("%X", sig.IssuerFingerprint), fpr) &&
 			!slices.ContainsFunc(e.Subkeys, func(s openpgp.Subkey) bool { return bytes.Equal(s.PublicKey.Fingerprint, sig.IssuerFingerprint) }) {

@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,18 +67,37 @@ func testReq(legacy bool, signers ...Signer) Requirement {
 	return Requirement{Series: "3.13", OpenPGP: signers, OpenPGPLegacy: legacy}
 }
 
-// runOpenPGP streams data through an OpenPGP check in uneven chunks.
+// runOpenPGP checks asc over data in each way a check can hash the bytes:
+// streaming them through go-crypto's reader in uneven chunks, hashing them
+// itself, and sharing the caller's SHA-256. Every way must give the same
+// result; the streamed one is returned.
 func runOpenPGP(t testing.TB, keys Keyring, req Requirement, data, asc []byte) (CheckResult, []string) {
 	t.Helper()
-	c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req)
-	for len(data) > 0 {
-		n := min(len(data), 7919)
-		if m, err := c.Write(data[:n]); m != n || err != nil {
-			t.Fatalf("Write = %d, %v", m, err)
+	var res CheckResult
+	var warnings []string
+	for _, hashing := range []pgpHashing{pgpPipe, pgpOwnHashes, pgpShareSHA256} {
+		c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req, hashing)
+		if c.shareSHA256 && len(c.hashes) == 0 && c.needsBytes() {
+			t.Fatalf("a check sharing SHA-256 alone says it needs the bytes")
 		}
-		data = data[n:]
+		rest := data
+		for c.needsBytes() && len(rest) > 0 {
+			n := min(len(rest), 7919)
+			if m, err := c.Write(rest[:n]); m != n || err != nil {
+				t.Fatalf("Write = %d, %v", m, err)
+			}
+			rest = rest[n:]
+		}
+		h := sha256.New()
+		h.Write(data)
+		r, w := c.finish(func() (hash.Hash, error) { return cloneHash(h, sha256.New) })
+		if hashing == pgpPipe {
+			res, warnings = r, w
+		} else if !reflect.DeepEqual(r, res) || !slices.Equal(w, warnings) {
+			t.Errorf("hashing %d: %+v %q, but streaming gives %+v %q", hashing, r, w, res, warnings)
+		}
 	}
-	return c.finish()
+	return res, warnings
 }
 
 func gpgSigners(t testing.TB) map[string]Signer {
@@ -220,12 +243,19 @@ func publicKeyring(t testing.TB, entities ...*openpgp.Entity) Keyring {
 // a signing tool makes: it is how an attacker would make one.
 func rawSign(t testing.TB, priv *packet.PrivateKey, data []byte, when time.Time, h crypto.Hash, issuer uint64) []byte {
 	t.Helper()
+	hh := h.New()
+	hh.Write(data)
+	return signHashed(t, priv, hh, when, h, issuer)
+}
+
+// signHashed signs, as rawSign does, data already written to hh, a hash of
+// kind h, which it consumes.
+func signHashed(t testing.TB, priv *packet.PrivateKey, hh hash.Hash, when time.Time, h crypto.Hash, issuer uint64) []byte {
+	t.Helper()
 	sig := &packet.Signature{
 		SigType: packet.SigTypeBinary, PubKeyAlgo: priv.PubKeyAlgo, Hash: h,
 		CreationTime: when, IssuerKeyId: &issuer,
 	}
-	hh := h.New()
-	hh.Write(data)
 	deterministic := false // go-crypto's salt notation does not support SHA-1
 	if err := sig.Sign(hh, priv, &packet.Config{NonDeterministicSignaturesViaNotation: &deterministic}); err != nil {
 		t.Fatal(err)
@@ -423,8 +453,8 @@ func TestOpenPGPMalformed(t *testing.T) {
 
 func TestOpenPGPEmptyFileAndNoWrites(t *testing.T) {
 	s := gpgSigners(t)
-	c := startOpenPGP("x", readFixture(t, "artifact.bin.rm.asc"), fixtureKeyring(t, "rm.pub.asc"), testReq(false, s["rm"]))
-	res, _ := c.finish()
+	c := startOpenPGP("x", readFixture(t, "artifact.bin.rm.asc"), fixtureKeyring(t, "rm.pub.asc"), testReq(false, s["rm"]), pgpPipe)
+	res, _ := c.finish(nil)
 	if res.Status != StatusFail || !strings.HasPrefix(res.Detail, "BAD signature") {
 		t.Errorf("no bytes: %s %q", res.Status, res.Detail)
 	}
@@ -453,14 +483,22 @@ func TestReadKeyringMultipleBlocks(t *testing.T) {
 	}
 }
 
-func TestReadKeyringBinary(t *testing.T) {
-	block, err := armor.Decode(bytes.NewReader(readFixture(t, "rm.pub.asc")))
+// dearmoredFixture returns the binary packets of an armored fixture.
+func dearmoredFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	block, err := armor.Decode(bytes.NewReader(readFixture(t, name)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	b.ReadFrom(block.Body)
-	k, err := ReadKeyring(&b)
+	if _, err := b.ReadFrom(block.Body); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestReadKeyringBinary(t *testing.T) {
+	k, err := ReadKeyring(bytes.NewReader(dearmoredFixture(t, "rm.pub.asc")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,11 +566,11 @@ func BenchmarkOpenPGPStream(b *testing.B) {
 	const size = 64 << 20
 	b.SetBytes(size)
 	for b.Loop() {
-		c := startOpenPGP("x", asc, keys, testReq(false, s["rm"]))
+		c := startOpenPGP("x", asc, keys, testReq(false, s["rm"]), pgpPipe)
 		for n := 0; n < size; n += len(chunk) {
 			c.Write(chunk)
 		}
-		if res, _ := c.finish(); res.Status != StatusFail {
+		if res, _ := c.finish(nil); res.Status != StatusFail {
 			b.Fatal("zeros verified")
 		}
 	}
@@ -594,12 +632,16 @@ func TestOpenPGPConcurrentChecksShareKeyring(t *testing.T) {
 	keys := fixtureKeyring(t, "rm.pub.asc", "other.pub.asc")
 	req := testReq(false, gpgSigners(t)["rm"])
 	var wg sync.WaitGroup
-	results := make([]CheckResult, 4)
+	results := make([]CheckResult, 6)
 	for i := range results {
 		wg.Go(func() {
-			c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req)
+			c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req, pgpHashing(i%3))
 			c.Write(data)
-			results[i], _ = c.finish()
+			results[i], _ = c.finish(func() (hash.Hash, error) {
+				h := sha256.New()
+				h.Write(data)
+				return h, nil
+			})
 		})
 	}
 	wg.Wait()

@@ -320,8 +320,8 @@ func TestEmbeddedKeyringHoldsPinnedKeysAndNoDecoy(t *testing.T) {
 	// Both copies of Łukasz Langa's key: the one valid until 2025 judges
 	// older signatures, the extended one newer signatures.
 	n := 0
-	for _, e := range k.entities {
-		if fingerprintOf(e) == "E3FF2839C048B25C084DEBE9B26995E310250568" {
+	for _, e := range k.keys {
+		if e.fpr == "E3FF2839C048B25C084DEBE9B26995E310250568" {
 			n++
 		}
 	}

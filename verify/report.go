@@ -60,7 +60,9 @@ type ArtifactReport struct {
 	// artifact, such as a legacy OpenPGP algorithm accepted for an old release.
 	Warnings []string `json:"warnings,omitempty"`
 	// Error, if set, says why the artifact could not be checked at all
-	// (a download or file system failure); Checks may then be incomplete.
+	// (a download or file system failure). Checks then hold no verdict
+	// computed from the bytes: those checks are skipped, with
+	// ReasonNotRead (see Check.Abort).
 	Error string `json:"error,omitempty"`
 }
 
@@ -116,4 +118,8 @@ type CheckResult struct {
 	Signer string `json:"signer,omitempty"`
 	// Required reports whether the policy required this check to pass.
 	Required bool `json:"required"`
+	// Reason, set when the check fails the artifact (and on checks not
+	// run because the file could not be read), says why in one stable
+	// word, such as "digest-mismatch" (see Reason).
+	Reason Reason `json:"reason,omitempty"`
 }

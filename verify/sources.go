@@ -18,7 +18,7 @@ func CrossCheckResult(t Target) (CheckResult, bool) {
 	c := CheckResult{Kind: KindCrossCheck}
 	switch {
 	case len(t.Disagreements) > 0:
-		c.Status, c.Required = StatusFail, true
+		c.Status, c.Required, c.Reason = StatusFail, true, ReasonSourcesDisagree
 		c.Detail = strings.Join(t.Disagreements, "; ")
 	case len(t.Sources) >= 2:
 		c.Status, c.Required = StatusPass, true

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"path/filepath"
 	"slices"
@@ -63,7 +64,9 @@ func WithRequire(kinds ...Kind) Option {
 
 // NewVerifier returns a Verifier for policy p, the OpenPGP keys in keys and
 // the Sigstore trusted material trustedRoot (see LoadTrustedRoot). Every
-// fingerprint the policy pins must be in keys.
+// fingerprint the policy pins must be in keys (as Keyring.Has says; a key
+// is parsed only when a check needs it, and a key that then fails to parse
+// fails that check).
 func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts ...Option) (*Verifier, error) {
 	if p == nil {
 		return nil, errors.New("verify: no policy")
@@ -152,8 +155,10 @@ func (e *VerificationError) Error() string {
 }
 
 // A Check verifies one artifact as its bytes stream through it. Write the
-// artifact's bytes exactly once, in order, then call Finish. Finish must be
-// called, even after a failed write, to release the check's goroutines.
+// artifact's bytes exactly once, in order, then call Finish; when the bytes
+// could not all be read (a download or a file read failed part-way), call
+// Abort instead. One of them must be called, even after a failed write, to
+// release the check's goroutines.
 type Check struct {
 	v        *Verifier
 	t        Target
@@ -174,12 +179,25 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 	}
 	c := &Check{v: v, t: t}
 	c.req, c.reqErr = v.policy.Lookup(t.Version, t.Class)
+	var sinks []io.Writer
 	if c.reqErr == nil && t.Signature.Data != nil && len(c.req.OpenPGP) > 0 {
-		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req)
-		c.hasher = NewHasher(c.pgp)
-	} else {
-		c.hasher = NewHasher()
+		// A SHA-256 signature is checked from the hasher's SHA-256; any
+		// other needs the bytes.
+		c.pgp = startOpenPGP(t.Name, t.Signature.Data, v.keys, c.req, pgpShareSHA256)
+		if c.pgp.needsBytes() {
+			sinks = append(sinks, c.pgp)
+		}
 	}
+	// Compute only the digests something needs. Without a listed value, the
+	// report says "no MD5 listed" or "no SHA-256 listed" either way.
+	var which Digest
+	if digestListed(t.MD5) {
+		which |= DigestMD5
+	}
+	if digestListed(t.SHA256) || t.Bundle.Data != nil || c.pgp != nil && c.pgp.shareSHA256 {
+		which |= DigestSHA256
+	}
+	c.hasher = NewHasherOf(which, sinks...)
 	return c, nil
 }
 
@@ -243,17 +261,62 @@ func (c *Check) Finish() (ArtifactReport, error) {
 	var pgp *CheckResult
 	var warnings []string
 	if c.pgp != nil {
-		r, w := c.pgp.finish()
+		r, w := c.pgp.finish(c.hasher.sha256State)
 		pgp, warnings = &r, w
 	}
 	if herr != nil {
 		// The Hasher reports only errors of its sinks, and the OpenPGP
 		// sink never fails; keep the report honest if that ever changes.
-		rep := ArtifactReport{Name: c.t.Name, Version: c.t.Version.String(), Class: string(c.t.Class),
-			Checks: []CheckResult{{Kind: KindSHA256, Status: StatusFail, Required: true, Detail: "hashing failed: " + herr.Error()}}}
-		return rep, &VerificationError{Name: c.t.Name, Failures: rep.Checks}
+		c.digests = Digests{}
+		err := fmt.Errorf("%s: hashing: %w", c.t.Name, herr)
+		return c.notRead(err), err
 	}
 	return c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
+}
+
+// Abort ends a check whose bytes could not all be read (a download or a
+// file read that failed part-way, cause), in place of Finish. Nothing
+// computed from the bytes read so far is a verdict: the report's size,
+// digest and signature checks are skipped ("not checked: the file could
+// not be read to the end", ReasonNotRead), its Error is cause, and it is
+// not OK. What does not depend on the bytes is reported as usual: the
+// cross-check of the release data and a policy gap.
+func (c *Check) Abort(cause error) ArtifactReport {
+	if c.finished {
+		return ArtifactReport{Name: c.t.Name, Version: c.t.Version.String(), Class: string(c.t.Class), Error: cause.Error()}
+	}
+	c.finished = true
+	c.hasher.Close()
+	if c.pgp != nil {
+		// Release the check's goroutines; its outcome is not a verdict.
+		c.pgp.finish(func() (hash.Hash, error) { return nil, cause })
+	}
+	return c.notRead(cause)
+}
+
+// notRead is the report of an artifact whose bytes could not be read.
+func (c *Check) notRead(cause error) ArtifactReport {
+	rep := ArtifactReport{Name: c.t.Name, Version: c.t.Version.String(), Class: string(c.t.Class), Error: cause.Error()}
+	for _, k := range []Kind{KindSize, KindMD5, KindSHA256} {
+		rep.Checks = append(rep.Checks, notReadCheck(k))
+	}
+	if cc, ok := CrossCheckResult(c.t); ok {
+		rep.Checks = append(rep.Checks, cc)
+	}
+	gap := c.reqErr
+	if gap == nil && c.req.noneExpected != nil && c.t.Bundle.Data == nil {
+		gap = c.req.noneExpected
+	}
+	if gap != nil {
+		rep.Checks = append(rep.Checks, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap})
+	} else {
+		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore))
+	}
+	return rep
+}
+
+func notReadCheck(k Kind) CheckResult {
+	return CheckResult{Kind: k, Status: StatusSkipped, Detail: "not checked: the file could not be read to the end", Reason: ReasonNotRead}
 }
 
 // Digests returns the size and digests of the bytes written, once Finish
@@ -262,19 +325,18 @@ func (c *Check) Finish() (ArtifactReport, error) {
 // the bytes a second time.
 func (c *Check) Digests() Digests { return c.digests }
 
-// VerifyReader verifies the artifact whose bytes r yields.
+// VerifyReader verifies the artifact whose bytes r yields. When reading r
+// fails, the report is Check.Abort's and the error wraps the read error.
 func (v *Verifier) VerifyReader(t Target, r io.Reader) (ArtifactReport, error) {
 	c, err := v.Start(t)
 	if err != nil {
 		return ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class)}, err
 	}
-	_, cerr := io.Copy(c, r)
-	rep, err := c.Finish()
-	if cerr != nil {
-		rep.OK = false
-		return rep, fmt.Errorf("%s: reading: %w", c.t.Name, cerr)
+	if _, err := io.Copy(c, r); err != nil {
+		err = fmt.Errorf("%s: reading: %w", c.t.Name, err)
+		return c.Abort(err), err
 	}
-	return rep, err
+	return c.Finish()
 }
 
 // VerifyDigest verifies an artifact known only by its SHA-256, as cosign
@@ -321,7 +383,7 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 // policyGap ends the report of an artifact the policy cannot judge. Checks
 // that failed outright make it a plain failure; otherwise it is the gap.
 func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
-	pc := CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error()}
+	pc := CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
 	var failed []CheckResult
 	for _, c := range rep.Checks {
 		if c.Status == StatusFail {
@@ -355,7 +417,7 @@ func verdict(rep ArtifactReport) (ArtifactReport, error) {
 		// ever passing if they change.
 		rep.OK = false
 		failures = append(failures, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
-			Detail: "no signature verified"})
+			Detail: "no signature verified", Reason: ReasonUnsigned})
 	}
 	if !rep.OK {
 		return rep, &VerificationError{Name: rep.Name, Failures: failures}
@@ -377,6 +439,7 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 		size.Status, size.Required, size.Detail = StatusPass, true, fmt.Sprintf("%d bytes, as listed", d.Size)
 	default:
 		size.Status, size.Required, size.Detail = StatusFail, true, fmt.Sprintf("got %d bytes, want %d", d.Size, t.Size)
+		size.Reason = ReasonSizeMismatch
 	}
 
 	var md5sum []byte
@@ -397,6 +460,13 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 	return []CheckResult{size, md5, sha}
 }
 
+// digestListed reports whether the release data lists a digest: neither
+// blank nor "n/a".
+func digestListed(want string) bool {
+	want = strings.TrimSpace(want)
+	return want != "" && !strings.EqualFold(want, "n/a")
+}
+
 // compareDigest compares a listed hex digest with a computed one. have
 // reports whether the computed value is known.
 func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
@@ -404,7 +474,7 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 	want = strings.TrimSpace(want)
 	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
 	switch {
-	case want == "" || strings.EqualFold(want, "n/a"):
+	case !digestListed(want):
 		r.Status, r.Detail = StatusMissing, "no "+name+" listed"
 		return r
 	case !have:
@@ -415,12 +485,14 @@ func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckRes
 	wb, err := hex.DecodeString(want)
 	if err != nil || len(wb) != wantLen {
 		r.Status, r.Detail = StatusFail, fmt.Sprintf("the listed %s %q is not %d hex digits", name, escape(want), 2*wantLen)
+		r.Reason = ReasonBadListing
 		return r
 	}
 	if bytes.Equal(wb, got) {
 		r.Status, r.Detail = StatusPass, fmt.Sprintf("%x, as listed", got)
 	} else {
 		r.Status, r.Detail = StatusFail, fmt.Sprintf("got %x, want %s", got, strings.ToLower(want))
+		r.Reason = ReasonDigestMismatch
 	}
 	return r
 }
@@ -447,6 +519,8 @@ func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, hav
 	op := openpgpResult(t, req, haveBytes, pgp)
 	sg := v.sigstoreResult(t, req, sha256)
 	v.applyRules(t, req, &op, &sg)
+	signatureReason(&op)
+	signatureReason(&sg)
 	return op.CheckResult, sg.CheckResult
 }
 
@@ -498,7 +572,7 @@ func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) sign
 		sg.Signer = signer
 		switch {
 		case errors.Is(err, errSigstoreDigestMismatch):
-			sg.Status, sg.Detail = StatusFail, digestMismatch(t, sha256)
+			sg.Status, sg.Detail, sg.Reason = StatusFail, digestMismatch(t, sha256), ReasonDigestMismatch
 		case err != nil:
 			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
 		case req.SigstoreExpected:

@@ -512,6 +512,111 @@ func TestVerifyReaderReadError(t *testing.T) {
 	if err == nil || rep.OK || !strings.Contains(err.Error(), "reading: connection reset") {
 		t.Errorf("err = %v, OK = %v", err, rep.OK)
 	}
+	// Nothing computed over the first 100 bytes is a verdict: no "got 100
+	// bytes", no digests or signature judged on part of the file.
+	if rep.Error != err.Error() {
+		t.Errorf("report error %q, want %q", rep.Error, err)
+	}
+	for _, k := range []Kind{KindSize, KindMD5, KindSHA256, KindOpenPGP, KindSigstore} {
+		c := checkOf(rep, k)
+		if c.Status != StatusSkipped || c.Reason != ReasonNotRead || c.Required || c.Detail != "not checked: the file could not be read to the end" {
+			t.Errorf("%s: %+v, want skipped, not read", k, c)
+		}
+	}
+}
+
+func TestAbortKeepsWhatDoesNotNeedTheBytes(t *testing.T) {
+	f := newVerifierFixture(t)
+	v := f.verifier(t)
+	tg := f.target("3.10.6")
+	tg.Sources, tg.Disagreements = []string{"release page", "JSON API"}, []string{"md5: the release page lists a, the JSON API lists b"}
+	c, err := v.Start(tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write(f.data[:10])
+	rep := c.Abort(errors.New("http://x/Python-3.10.6.tgz: HTTP 404 Not Found"))
+	if cc := checkOf(rep, KindCrossCheck); cc.Status != StatusFail || cc.Reason != ReasonSourcesDisagree {
+		t.Errorf("crosscheck = %+v", cc)
+	}
+	if rep.OK || rep.Error != "http://x/Python-3.10.6.tgz: HTTP 404 Not Found" || checkOf(rep, KindSize).Reason != ReasonNotRead {
+		t.Errorf("report = %+v", rep)
+	}
+	if _, err := c.Finish(); err == nil {
+		t.Error("Finish after Abort accepted")
+	}
+	if d := c.Digests(); d.Size != 0 || d.SHA256 != nil {
+		t.Errorf("Digests after Abort = %+v, want none", d)
+	}
+	// A policy gap does not depend on the bytes either.
+	tg = f.target("3.99.0")
+	tg.Name = "Python-3.99.0.tgz"
+	c, err = v.Start(tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep = c.Abort(errors.New("cut"))
+	if pc := checkOf(rep, KindPolicy); pc.Status != StatusFail || pc.Reason != ReasonPolicyGap {
+		t.Errorf("policy = %+v", pc)
+	}
+}
+
+func TestReasons(t *testing.T) {
+	f := newVerifierFixture(t)
+	v := f.verifier(t)
+	vBoth := f.verifier(t, WithRequire(KindOpenPGP, KindSigstore))
+	for _, tc := range []struct {
+		name    string
+		v       *Verifier
+		edit    func(*Target)
+		data    []byte
+		kind    Kind
+		reason  Reason
+		passing bool // the artifact verifies: no check has a reason
+	}{
+		{name: "good", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle }, passing: true},
+		{name: "size", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.Size = 1 }, kind: KindSize, reason: ReasonSizeMismatch},
+		{name: "md5", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.MD5 = strings.Repeat("0", 32) }, kind: KindMD5, reason: ReasonDigestMismatch},
+		{name: "md5 listing", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.MD5 = "xyz" }, kind: KindMD5, reason: ReasonBadListing},
+		{name: "sha256", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.SHA256 = strings.Repeat("0", 64) }, kind: KindSHA256, reason: ReasonDigestMismatch},
+		{name: "other bytes", v: v, edit: func(t *Target) { t.Bundle.Data = f.bundle; t.Size, t.MD5, t.SHA256 = 0, "", "" },
+			data: []byte("some other file"), kind: KindSigstore, reason: ReasonDigestMismatch},
+		{name: "alien bundle", v: v, edit: func(t *Target) { t.Bundle.Data = f.alien }, kind: KindSigstore, reason: ReasonBadSignature},
+		{name: "other key", v: v, edit: func(t *Target) {
+			t.Version = manifest.MustParseVersion("3.10.6")
+			t.Name = "Python-3.10.6.tgz"
+			t.Signature.Data = f.other
+		},
+			kind: KindOpenPGP, reason: ReasonBadSignature},
+		{name: "no asc", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.10.6"); t.Name = "Python-3.10.6.tgz" },
+			kind: KindOpenPGP, reason: ReasonSignatureAbsent},
+		{name: "require openpgp, sigstore-only", v: vBoth, edit: func(t *Target) { t.Bundle.Data = f.bundle }, kind: KindOpenPGP, reason: ReasonNotAccepted},
+		{name: "crosscheck", v: v, edit: func(t *Target) {
+			t.Bundle.Data = f.bundle
+			t.Sources, t.Disagreements = []string{"release page", "JSON API"}, []string{"size: differs"}
+		}, kind: KindCrossCheck, reason: ReasonSourcesDisagree},
+		{name: "gap", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.99.0"); t.Name = "Python-3.99.0.tgz" }, kind: KindPolicy, reason: ReasonPolicyGap},
+	} {
+		tg := f.target("3.14.0")
+		tc.edit(&tg)
+		data := f.data
+		if tc.data != nil {
+			data = tc.data
+		}
+		rep, _ := tc.v.VerifyReader(tg, bytes.NewReader(data))
+		for _, c := range rep.Checks {
+			want := Reason("")
+			if c.Kind == tc.kind {
+				want = tc.reason
+			}
+			if c.Reason != want {
+				t.Errorf("%s: %s check %+v: reason %q, want %q", tc.name, c.Kind, c, c.Reason, want)
+			}
+		}
+		if tc.passing != rep.OK || !tc.passing && checkOf(rep, tc.kind).Status == "absent" {
+			t.Errorf("%s: OK = %v, checks %+v", tc.name, rep.OK, rep.Checks)
+		}
+	}
 }
 
 func BenchmarkVerifyReader(b *testing.B) {

@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/pyverify/pyverify/audit"
 	"github.com/pyverify/pyverify/internal/download"
@@ -88,10 +90,6 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 		return usagef(cmd, "--full goes with --state")
 	}
 
-	policy, err := f.trust.loadPolicy()
-	if err != nil {
-		return err
-	}
 	v, err := f.trust.verifier(cmd)
 	if err != nil {
 		return err
@@ -111,7 +109,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	}
-	opt := audit.Options{Root: root, Verifier: v, Policy: policy, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
+	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
 	if gate != nil {
 		opt.Extra = append(opt.Extra, auditGate(gate))
 		opt.ExtraKey = strings.TrimPrefix(opt.ExtraKey+" "+gate.Key(), " ")
@@ -149,6 +147,13 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	}
 	if f.state != "" {
 		st, err := audit.OpenState(f.state)
+		if errors.Is(err, audit.ErrStateInUse) {
+			// Not bad input: it will be free once the other run ends.
+			return ioError(withHint(err, "wait for the other audit to finish, or give this one its own --state file"))
+		}
+		if err != nil && isFSProblem(err) {
+			return inputError(withHint(err, "--state wants a file in a directory you can write to"))
+		}
 		if err != nil {
 			return inputError(withHint(err, "remove %s to start over: the next audit reads every file again", sanitize(f.state)))
 		}
@@ -185,6 +190,13 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 		rep.Lifecycle = gate.Context()
 	}
 	return finishAudit(u, rep, &stats, f.asJSON, f.jsonl)
+}
+
+// isFSProblem reports whether err says a path cannot be used (absent, not
+// allowed, a directory) rather than that a file's content is wrong.
+func isFSProblem(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) ||
+		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EROFS)
 }
 
 // auditRunError gives an audit that could not finish its exit code: a
@@ -224,8 +236,7 @@ func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl boo
 	if rep.OK {
 		return nil
 	}
-	n := rep.Summary.ProblemCount()
-	return &reportedError{code: exitFailed, msg: fmt.Sprintf("%d problems found", n)}
+	return &reportedError{code: exitFailed, msg: countOf(rep.Summary.ProblemCount(), "problem") + " found"}
 }
 
 // auditMerge merges shard reports into one whole-mirror report.
@@ -264,16 +275,23 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 
 // readManifestDir reads every saved manifest (*.json) in dir.
 func readManifestDir(dir string) (audit.Listing, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	const hint = "save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: not a directory", sanitize(dir)), hint))
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, inputError(err)
+		return nil, inputError(&fileError{"read", dir, err})
+	}
+	var names []string
+	for _, e := range entries {
+		// DIR/*.json, without reading DIR as a pattern.
+		if strings.HasSuffix(e.Name(), ".json") && !e.IsDir() {
+			names = append(names, filepath.Join(dir, e.Name()))
+		}
 	}
 	if len(names) == 0 {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, inputError(&fileError{"read", dir, err})
-		}
-		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)),
-			"save one per release with 'pyverify manifest VERSION --json > DIR/VERSION.json'"))
+		return nil, inputError(withHint(fmt.Errorf("--manifests %s: no manifest files (*.json)", sanitize(dir)), hint))
 	}
 	slices.Sort(names)
 	var ms []*manifest.Manifest

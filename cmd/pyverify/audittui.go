@@ -80,9 +80,17 @@ func (u *ui) printAuditSummary(rep *audit.Report, stats *audit.Stats) {
 		u.infof("skipped %s: %s", sanitize(sk.Path), sanitize(sk.Reason))
 	}
 	if stats != nil {
-		u.infof("read %d artifacts (%d bytes), re-checked %d from recorded digests, reused %d recorded outcomes",
-			stats.Hashed, stats.HashedBytes, stats.Rechecked, stats.Reused)
+		u.infof("read %s (%d bytes), re-checked %d from recorded digests, reused %d recorded outcomes",
+			countOf(stats.Hashed, "artifact"), stats.HashedBytes, stats.Rechecked, stats.Reused)
 	}
+}
+
+// countOf is "1 artifact" or "N artifacts".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // auditProgress shows artifacts done of those found, and bytes read, on a

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.asc, "asc", "", "")
 	fs.StringVar(&f.sigstore, "sigstore", "", "")
 	fs.StringVar(&f.name, "name", "", "")
-	fs.IntVar(&f.jobs, "jobs", 2, "")
+	fs.IntVar(&f.jobs, "jobs", defaultCheckJobs(runtime.NumCPU()), "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	files, err := parseFlags(cmd, fs, args)
 	if err != nil {
@@ -60,6 +61,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		return usagef(cmd, "--jobs: want a number from 1 to 64")
 	}
 	digestForm := strings.HasPrefix(files[0], "sha256:")
+	if !digestForm {
+		if files, err = dropSidecars(cmd, files); err != nil {
+			return err
+		}
+	}
 	if digestForm && len(files) > 1 {
 		return usagef(cmd, "check one digest at a time")
 	}
@@ -131,6 +137,38 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	return explainLocal(finishRunReport(u, rep, errs, nil, f.asJSON), files, targets, reports)
 }
 
+// sidecarSuffixes are the suffixes of the files python.org publishes
+// beside an artifact.
+var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
+
+// dropSidecars removes from files the signature files of other files given
+// (check dl/* names FILE and FILE.asc): they are read as FILE's signatures.
+// A signature file given without the file it signs is a usage error.
+func dropSidecars(cmd string, files []string) ([]string, error) {
+	given := map[string]bool{}
+	for _, f := range files {
+		given[filepath.Clean(f)] = true
+	}
+	var out []string
+	for _, f := range files {
+		artifact := ""
+		for _, suffix := range sidecarSuffixes {
+			if base, ok := strings.CutSuffix(filepath.Clean(f), suffix); ok && base != "" {
+				artifact = base
+				break
+			}
+		}
+		switch {
+		case artifact == "":
+			out = append(out, f)
+		case !given[artifact]:
+			return nil, withHint(usagef(cmd, "%s: a signature file, not a release file", sanitize(f)),
+				"give the file it signs: pyverify check %s (its signatures next to it are found)", sanitize(artifact))
+		}
+	}
+	return out, nil
+}
+
 // readManifestFile reads --manifest, if given.
 func readManifestFile(path string) (*manifest.Manifest, error) {
 	if path == "" {
@@ -195,6 +233,10 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 			continue
 		}
 		switch {
+		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && strings.HasPrefix(file, "sha256:"):
+			// sha256:HEX: no .asc can go with a digest.
+			return fmt.Sprintf("%s: Python %s needs an OpenPGP signature, which covers the file's bytes: a digest alone cannot verify it", sanitize(t.Name), t.Version),
+				fmt.Sprintf("check the file itself, with its .asc: pyverify check %s", sanitize(t.Name))
 		case c.Kind == verify.KindOpenPGP && t.Signature.Data == nil && t.Signature.Path != "":
 			missing = append(missing, ".asc")
 		case c.Kind == verify.KindSigstore && t.Bundle.Data == nil && t.Bundle.Path != "":
@@ -211,6 +253,18 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 	return fmt.Sprintf("%s: no %s%s next to the file", sanitize(file), sanitize(t.Name), strings.Join(missing, " or ")),
 		fmt.Sprintf("give the signature with %s, or run 'pyverify verify %s --file %s' to download the file with its signatures",
 			strings.Join(flags, " or "), t.Version, sanitize(t.Name))
+}
+
+// defaultCheckJobs is how many files check verifies at once on a machine
+// with cpus CPUs. The check of one file already keeps about one and a half
+// cores busy (MD5 on one goroutine, SHA-256 on another), so more files than
+// that would only add memory; but two files at once, even on two cores,
+// let one file's signature checks run while the other is hashed.
+func defaultCheckJobs(cpus int) int {
+	if cpus <= 1 {
+		return 1
+	}
+	return min(64, max(2, cpus*2/3))
 }
 
 // isVerifyOutcome reports whether err is a verification outcome (a failed
@@ -400,6 +454,11 @@ func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]
 	reports := rep.Artifacts
 	if rep.Artifacts == nil {
 		rep.Artifacts = []verify.ArtifactReport{}
+	}
+	for i := range rep.Artifacts {
+		if rep.Artifacts[i].Checks == nil {
+			rep.Artifacts[i].Checks = []verify.CheckResult{} // an array in JSON, never null
+		}
 	}
 	code := exitOK
 	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -190,4 +191,22 @@ func describeErr(err error) string {
 		return (&fileError{verb, pe.Path, pe.Err}).Error()
 	}
 	return err.Error()
+}
+
+// A stickyWriter remembers the first error writing to w, such as a full
+// disk behind standard output, and writes nothing after it.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
 }

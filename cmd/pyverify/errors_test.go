@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -59,3 +61,22 @@ func TestFlagError(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// fullWriter is standard output on a full disk.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+}
+
+// A report that cannot be written is a failure (exit 3), with the table
+// as with --json, never a silent success.
+func TestReportNotWritten(t *testing.T) {
+	for _, args := range [][]string{{"policy"}, {"policy", "--json"}} {
+		var stderr strings.Builder
+		code := run(context.Background(), args, fullWriter{}, &stderr)
+		if want := "pyverify: error: cannot write the report to standard output: no space left on the device\n"; code != exitIO || stderr.String() != want {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", args, code, stderr.String(), exitIO, want)
+		}
+	}
+}

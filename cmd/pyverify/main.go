@@ -43,7 +43,8 @@ func main() {
 
 // run executes one pyverify command line and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	u := &ui{stdout: stdout, stderr: stderr}
+	out := &stickyWriter{w: stdout}
+	u := &ui{stdout: out, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageMain)
 		return exitUsage
@@ -79,6 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		u.errorf("unknown command %s", safetext.Quote(cmd))
 		u.hintf("run 'pyverify --help' for the list of commands")
 		return exitUsage
+	}
+	if out.err != nil && (err == nil || errors.Is(err, out.err)) {
+		// The report did not reach standard output: a run whose outcome
+		// nobody can read has not succeeded.
+		err = ioError(fmt.Errorf("cannot write the report to standard output: %s", fsReason("write", out.err)))
 	}
 	if err == nil {
 		return exitOK

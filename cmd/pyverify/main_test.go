@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyverify/pyverify/audit"
 	"github.com/pyverify/pyverify/internal/fixtureserver"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -63,18 +64,19 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"serve":    cmdServe,
-			"fault":    cmdFault,
-			"hits":     cmdHits,
-			"copysite": cmdCopySite,
-			"flipbyte": cmdFlipByte,
-			"replace":  cmdReplace,
-			"resub":    cmdResub,
-			"head":     cmdHead,
-			"status":   cmdStatus,
-			"problems": cmdProblems,
-			"touch":    cmdTouch,
-			"listings": cmdListings,
+			"serve":     cmdServe,
+			"fault":     cmdFault,
+			"hits":      cmdHits,
+			"copysite":  cmdCopySite,
+			"flipbyte":  cmdFlipByte,
+			"replace":   cmdReplace,
+			"resub":     cmdResub,
+			"head":      cmdHead,
+			"status":    cmdStatus,
+			"problems":  cmdProblems,
+			"touch":     cmdTouch,
+			"listings":  cmdListings,
+			"lockstate": cmdLockState,
 		},
 	})
 }
@@ -289,4 +291,15 @@ func cmdListings(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: listings")
 	}
 	server(ts).SetListings(true)
+}
+
+// lockstate FILE: open FILE as an audit state file, as a running audit
+// does, and hold it (and its lock) until the script ends.
+func cmdLockState(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: lockstate FILE")
+	}
+	st, err := audit.OpenState(ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Defer(st.Close)
 }

@@ -74,7 +74,8 @@ const usageVerify = `Usage:
 
 Reads the release's file table from python.org (or --base-url), downloads
 the selected files and their signatures, verifies each one under the trust
-policy, and moves only verified files into --dest. Files are downloaded
+policy, and moves only verified files into --dest, each with the
+signatures that verified it (FILE.asc, FILE.sigstore). Files are downloaded
 into a cache first; a failed file never appears in --dest.
 
 The file table is read from the release page and from the JSON API (v2,
@@ -146,7 +147,8 @@ Flags:
     --asc FILE         the OpenPGP signature (one file only)
     --sigstore FILE    the Sigstore bundle (one file only)
     --name NAME        the file name a digest stands for (digest form)
-    --jobs N           files checked in parallel (default 2)
+    --jobs N           files checked in parallel (default: 2, or 2/3 of the
+                       CPUs when more than 3; each file uses two already)
     --json             print the report as JSON on standard output
 
 ` + trustFlagsText + `

@@ -44,6 +44,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
+	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -246,6 +247,9 @@ func selectArtifacts(cmd string, m *manifest.Manifest, classes []manifest.Class,
 // writableDir creates dir if needed and checks that files can be made in it.
 func writableDir(dir string) error {
 	const hint = "give a directory you can write to"
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return withHint(fmt.Errorf("%s: not a directory", sanitize(dir)), hint)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return withHint(&fileError{"create directory", dir, err}, hint)
 	}

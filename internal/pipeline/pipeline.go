@@ -9,6 +9,8 @@
 // into the cache and linked or copied into the destination under a temporary
 // name, then renamed to its final name. A verified file in the cache is
 // re-verified whole on the next run instead of being downloaded again.
+// Runs that share a cache take turns on each artifact (a lock file beside
+// its partial file), so that none writes into a file another verifies.
 package pipeline
 
 import (
@@ -22,6 +24,8 @@ import (
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/filelock"
+	"github.com/pyverify/pyverify/internal/readahead"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -106,6 +110,13 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	}
 	fail := func(err error) Result {
 		res.Err = err
+		if res.Report.Checks == nil {
+			// Nothing was checked (a sidecar could not be fetched): the
+			// report says so, check by check.
+			if c, serr := opt.Verifier.Start(target); serr == nil {
+				res.Report = c.Abort(err)
+			}
+		}
 		if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
 			res = disagreed(res, target)
 		}
@@ -124,6 +135,18 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	cached := filepath.Join(opt.CacheDir, "files", dir, a.Name)
 	part := filepath.Join(opt.CacheDir, "partial", dir, a.Name+".part")
 
+	// Another run using this cache would write into the same partial
+	// file, behind this run's verified stream: wait until it is done with
+	// the file (which it has then most likely cached).
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		return fail(err)
+	}
+	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.Close()
+
 	// A file verified by an earlier run is verified again, whole.
 	if _, err := os.Stat(cached); err == nil {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
@@ -132,7 +155,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 			if err := admit(opt, &res.Report); err != nil {
 				return fail(err)
 			}
-			res.Path, res.Err = place(cached, opt.Dest, a.Name)
+			res.Path, res.Err = placeVerified(cached, opt.Dest, a.Name, target, rep)
 			return res
 		}
 		// The cached copy no longer verifies (or the policy changed):
@@ -140,32 +163,35 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		os.Remove(cached)
 	}
 
-	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
-		return fail(err)
-	}
 	var check *verify.Check
 	newSink := func() (io.Writer, error) {
 		if check != nil {
-			check.Finish() // release the abandoned attempt
+			check.Abort(errors.New("the transfer started over")) // release the abandoned attempt
 		}
 		c, err := opt.Verifier.Start(target)
 		check = c
 		return c, err
 	}
 	if _, err := opt.Client.Download(ctx, a.URL, part, sizeLimit(a), newSink, opt.Progress); err != nil {
+		// The bytes did not all arrive: nothing computed from those that
+		// did is a verdict.
+		if check == nil {
+			// It failed before any byte came.
+			check, _ = opt.Verifier.Start(target)
+		}
 		if check != nil {
-			rep, _ := check.Finish()
-			res.Report = rep
+			res.Report = check.Abort(err)
 		}
 		if errors.Is(err, download.ErrTooLarge) {
 			// The server sent more than the release data declares: the
 			// file fails on its size, whatever its first bytes hash to.
 			os.Remove(part)
-			res.Report.OK = false
-			res.Report.Checks = []verify.CheckResult{{
-				Kind: verify.KindSize, Status: verify.StatusFail, Required: true,
+			res.Report.Error = ""
+			tooLarge := verify.CheckResult{
+				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
 				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
-			}}
+			}
+			res.Report.Checks = append([]verify.CheckResult{tooLarge}, res.Report.Checks[1:]...)
 		}
 		return fail(err)
 	}
@@ -184,8 +210,59 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if err := admit(opt, &res.Report); err != nil {
 		return fail(err)
 	}
-	res.Path, res.Err = place(cached, opt.Dest, a.Name)
+	res.Path, res.Err = placeVerified(cached, opt.Dest, a.Name, target, rep)
 	return res
+}
+
+// placeVerified places the verified file, then the signatures that
+// verified it (FILE.asc, FILE.sigstore), so that 'pyverify check FILE' can
+// verify it again offline. A signature the checks did not pass (one the
+// policy ignores for the release) is not placed.
+func placeVerified(src, dest, name string, t verify.Target, rep verify.ArtifactReport) (string, error) {
+	path, err := place(src, dest, name)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range rep.Checks {
+		var data []byte
+		suffix := ""
+		switch {
+		case c.Status != verify.StatusPass:
+			continue
+		case c.Kind == verify.KindOpenPGP:
+			data, suffix = t.Signature.Data, ".asc"
+		case c.Kind == verify.KindSigstore:
+			data, suffix = t.Bundle.Data, ".sigstore"
+		}
+		if data == nil {
+			continue
+		}
+		if err := writeFile(dest, name+suffix, data); err != nil {
+			return path, err
+		}
+	}
+	return path, nil
+}
+
+// writeFile writes data to dest/name through a temporary file, so that
+// dest/name is either absent or complete.
+func writeFile(dest, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dest, name))
+	}
+	return err
 }
 
 // admit asks opt.Admit, if set, whether a verified file may be placed.
@@ -246,13 +323,15 @@ func sizeLimit(a manifest.Artifact) int64 {
 	return maxUnknownSize
 }
 
-// VerifyFile verifies the file at path against target, reading it once.
+// VerifyFile verifies the file at path against target, reading it once,
+// start to end, in large reads.
 func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
 	}
 	defer f.Close()
+	readahead.Sequential(f)
 	var r io.Reader = f
 	if progress != nil {
 		r = &countingReader{r: f, add: progress}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
 )
 
 func TestPlaceReplacesAtomicallyAndLeavesNoTemporaryFile(t *testing.T) {
@@ -58,5 +59,31 @@ func TestSizeLimit(t *testing.T) {
 		if got := sizeLimit(tt.a); got != tt.want {
 			t.Errorf("sizeLimit(%+v) = %d, want %d", tt.a, got, tt.want)
 		}
+	}
+}
+
+func TestPlaceVerifiedPlacesOnlySignaturesThatPassed(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	dest := filepath.Join(dir, "dest")
+	os.Mkdir(dest, 0o755)
+	os.WriteFile(src, []byte("verified"), 0o644)
+	target := verify.Target{Name: "Python-3.14.1.tgz",
+		Signature: verify.Sidecar{Data: []byte("asc")}, Bundle: verify.Sidecar{Data: []byte("bundle")}}
+	rep := verify.ArtifactReport{OK: true, Checks: []verify.CheckResult{
+		{Kind: verify.KindOpenPGP, Status: verify.StatusSkipped},
+		{Kind: verify.KindSigstore, Status: verify.StatusPass, Required: true},
+	}}
+	if _, err := placeVerified(src, dest, "Python-3.14.1.tgz", target, rep); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "Python-3.14.1.tgz.sigstore")); string(data) != "bundle" {
+		t.Errorf("the bundle that verified is not placed: %q", data)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "Python-3.14.1.tgz.asc")); err == nil {
+		t.Error("an .asc the checks skipped was placed")
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 2 {
+		t.Errorf("dest holds %d entries, want the file and its bundle", len(entries))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/manifest"
@@ -59,7 +60,7 @@ func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*man
 	m1, err1 := manifest.FetchAPI(ctx, fetch, PythonOrg, v)
 	if err1 != nil {
 		if Unreachable(err1) {
-			return nil, verify.ReportSource{}, "", &UnreachableError{V2: err, V1: err1}
+			return nil, verify.ReportSource{}, "", &UnreachableError{Version: v, V2: err, V1: err1}
 		}
 		return nil, verify.ReportSource{}, "", err1
 	}
@@ -78,11 +79,27 @@ func Unreachable(err error) bool {
 // An UnreachableError reports that neither version of the JSON API could be
 // read.
 type UnreachableError struct {
+	// Version is the release asked for.
+	Version manifest.Version
+	// V2 and V1 are why each version of the API could not be read.
 	V2, V1 error
 }
 
-// Error is the error of v1, the last version tried.
-func (e *UnreachableError) Error() string { return e.V1.Error() }
+// Error words both failures on one line, subject first:
+// "Python 3.99.0: JSON API: v2: URL: the API does not list the release;
+// v1: URL: HTTP 404 Not Found".
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("Python %s: JSON API: v2: %s; v1: %s", e.Version, e.detail(e.V2), e.detail(e.V1))
+}
+
+// detail is err without the subject the manifest package puts first
+// ("Python VERSION: JSON API: "), which Error says once for both.
+func (e *UnreachableError) detail(err error) string {
+	subject := "Python " + e.Version.String() + ": "
+	s := strings.TrimPrefix(err.Error(), subject+"JSON API: ")
+	// A release v2 does not list: "URL: Python VERSION: the API does not …".
+	return strings.Replace(s, ": "+subject, ": ", 1)
+}
 
 // Summary words both failures briefly, for a warning:
 // "JSON API unreachable (v2: HTTP 404 Not Found; v1: HTTP 503 …)".

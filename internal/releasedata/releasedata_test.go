@@ -3,10 +3,12 @@ package releasedata
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -101,6 +103,31 @@ func TestLoadAPIUnreachable(t *testing.T) {
 	var ue *UnreachableError
 	if !errors.As(err, &ue) {
 		t.Errorf("API only: err = %v, want an *UnreachableError", err)
+	}
+	// Both failures, on one line, the release first.
+	re := regexp.MustCompile(`^Python 3\.12\.4: JSON API: v2: http://127\.0\.0\.1:\d+/api/v2/downloads/release/\?slug=python-3124: HTTP 503 Service Unavailable( after \d+ attempts)?; v1: http://127\.0\.0\.1:\d+/api/v1/downloads/release_file/\?release__slug=python-3124: HTTP 503 Service Unavailable( after \d+ attempts)?$`)
+	if err == nil || !re.MatchString(err.Error()) {
+		t.Errorf("API only: err = %v, want both versions' failures", err)
+	}
+}
+
+func TestLoadAPIUnknownReleaseNamesBothVersions(t *testing.T) {
+	c, _ := serve(t, nil)
+	_, err := Load(context.Background(), c, manifest.MustParseVersion("3.99.0"), APIOnly)
+	re := regexp.MustCompile(`^Python 3\.99\.0: JSON API: v2: \S+/api/v2/downloads/release/\?slug=python-3990: HTTP 404 Not Found; v1: \S+/api/v1/downloads/release_file/\?release__slug=python-3990: HTTP 404 Not Found$`)
+	if err == nil || !re.MatchString(err.Error()) || !errors.Is(err, download.ErrNotFound) {
+		t.Errorf("err = %v, want both versions' failures, matching ErrNotFound", err)
+	}
+}
+
+func TestUnreachableErrorNotListedByV2(t *testing.T) {
+	v := manifest.MustParseVersion("3.99.0")
+	v2 := fmt.Errorf("https://www.python.org/api/v2/downloads/release/?slug=python-3990: Python 3.99.0: %w", manifest.ErrNotInAPI)
+	v1 := fmt.Errorf("Python 3.99.0: JSON API: %w", errors.New("https://www.python.org/api/v1/downloads/release_file/?release__slug=python-3990: HTTP 404 Not Found"))
+	err := &UnreachableError{Version: v, V2: v2, V1: v1}
+	want := "Python 3.99.0: JSON API: v2: https://www.python.org/api/v2/downloads/release/?slug=python-3990: the API does not list the release; v1: https://www.python.org/api/v1/downloads/release_file/?release__slug=python-3990: HTTP 404 Not Found"
+	if err.Error() != want || !errors.Is(err, manifest.ErrNotInAPI) {
+		t.Errorf("Error() = %q\nwant      %q", err.Error(), want)
 	}
 }
 

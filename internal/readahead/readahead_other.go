@@ -1,0 +1,7 @@
+//go:build !linux
+
+package readahead
+
+import "os"
+
+func sequential(*os.File) {}
