@@ -68,7 +68,8 @@ type Options struct {
 }
 
 // An ExtraCheck adds checks of its own to each artifact (an SBOM, a
-// lifecycle gate). It must be safe for concurrent use.
+// lifecycle gate). Checks it appends to a.Report.Checks join the entry's.
+// It must be safe for concurrent use.
 type ExtraCheck func(ctx context.Context, a *Artifact) []Problem
 
 // An Artifact is what an ExtraCheck sees of one artifact.

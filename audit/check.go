@@ -211,7 +211,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		for _, x := range opt.Extra {
 			e.Problems = append(e.Problems, x(ctx, a)...)
 		}
-		e.Checks = a.Report.Checks // with those the extra checks added
+		e.Checks = a.Report.Checks // with any check the extras added
 	}
 	e.OK = len(e.Problems) == 0
 	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}

@@ -42,13 +42,16 @@ const (
 	Unreadable ProblemKind = "unreadable"
 	// OrphanSidecar: a signature or SBOM file whose artifact is absent.
 	OrphanSidecar ProblemKind = "orphan-sidecar"
+	// Lifecycle: a lifecycle gate (--deny-eol, --deny-prerelease,
+	// --deny-security-only) refuses the artifact's release.
+	Lifecycle ProblemKind = "lifecycle"
 	// SBOM: the artifact's SBOM is malformed or does not describe it (its
 	// CPython package's SHA-256 is not the verified one); see CheckSBOM.
 	SBOM ProblemKind = "sbom"
 )
 
 // ProblemKinds lists every kind, in the order reports use.
-var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, OrphanSidecar, SBOM}
+var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, OrphanSidecar, Lifecycle, SBOM}
 
 // A Problem is one thing wrong with one file of the mirror.
 type Problem struct {
@@ -159,6 +162,9 @@ type Report struct {
 	// Entries are sorted by path. With Options.OnEntry set and
 	// Options.KeepEntries false, Run leaves them out.
 	Entries []Entry `json:"entries"`
+	// Lifecycle says what the lifecycle gates were judged against, when
+	// any was asked for (the caller sets it).
+	Lifecycle *verify.LifecycleContext `json:"lifecycle,omitempty"`
 }
 
 // finish sorts the report and computes its totals.
@@ -189,7 +195,7 @@ func Merge(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
 		return nil, errors.New("audit: merge: no reports")
 	}
-	out := &Report{Schema: Schema, Root: reports[0].Root, Listing: reports[0].Listing}
+	out := &Report{Schema: Schema, Root: reports[0].Root, Listing: reports[0].Listing, Lifecycle: reports[0].Lifecycle}
 	n := -1
 	seen := map[int]bool{}
 	for i, r := range reports {
@@ -215,6 +221,9 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 		if r.Listing != out.Listing {
 			return nil, fmt.Errorf("audit: merge: report %d has listing %q, not %q", i+1, r.Listing, out.Listing)
+		}
+		if !sameLifecycle(r.Lifecycle, reports[0].Lifecycle) {
+			return nil, fmt.Errorf("audit: merge: report %d was judged with other lifecycle gates, data or day", i+1)
 		}
 		out.Releases = append(out.Releases, r.Releases...)
 		out.Entries = append(out.Entries, r.Entries...)
@@ -260,4 +269,13 @@ func compareDirs(a, b string) int {
 		}
 	}
 	return cmp.Compare(a, b)
+}
+
+// sameLifecycle reports whether two shards' lifecycle gates agree.
+func sameLifecycle(a, b *verify.LifecycleContext) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Data == b.Data && a.DataDate == b.DataDate && a.DataDateKind == b.DataDateKind &&
+		a.Today == b.Today && slices.Equal(a.Gates, b.Gates)
 }

@@ -55,6 +55,13 @@ const (
 	// ReasonSBOMMismatch (sbom): the SBOM's CPython SHA-256 is not the
 	// verified file's: it describes another file.
 	ReasonSBOMMismatch Reason = "sbom-mismatch"
+	// ReasonRefused (lifecycle): a lifecycle gate (--deny-eol,
+	// --deny-prerelease, --deny-security-only) refuses the release.
+	ReasonRefused Reason = "refused"
+	// ReasonLifecycleUnknown (lifecycle; status missing): a lifecycle gate
+	// was asked for, but the lifecycle data does not know the release's
+	// series; the artifact is a policy gap.
+	ReasonLifecycleUnknown Reason = "lifecycle-unknown"
 )
 
 // failsArtifact reports whether c keeps its artifact from verifying.

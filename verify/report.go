@@ -15,6 +15,28 @@ type Report struct {
 	// unreachable JSON API (the run then went on with the page alone).
 	Warnings  []string         `json:"warnings,omitempty"`
 	Artifacts []ArtifactReport `json:"artifacts"`
+	// Lifecycle says which release-cycle data the lifecycle gates
+	// (--deny-eol, --deny-prerelease, --deny-security-only) were evaluated
+	// with; nil when no gate was asked for.
+	Lifecycle *LifecycleContext `json:"lifecycle,omitempty"`
+}
+
+// A LifecycleContext records what the lifecycle gates of a report were
+// evaluated against, so that a reader knows how old the data was.
+type LifecycleContext struct {
+	// Data is "embedded" (the copy built into pyverify) or the file given
+	// with --release-cycle.
+	Data string `json:"data"`
+	// DataDate is how old the data is (YYYY-MM-DD): the day the embedded
+	// copy was taken, or the file's modification day.
+	DataDate string `json:"data_date,omitempty"`
+	// DataDateKind says what DataDate is: "copied" or "modified".
+	DataDateKind string `json:"data_date_kind,omitempty"`
+	// Today is the day the gates were evaluated for (YYYY-MM-DD).
+	Today string `json:"today"`
+	// Gates lists the gates asked for: "deny-eol", "deny-prerelease",
+	// "deny-security-only".
+	Gates []string `json:"gates"`
 }
 
 // A ReportSource is one document of release data that was read.
@@ -69,6 +91,10 @@ const (
 	// KindSBOM is the binding of the artifact's SPDX SBOM to its verified
 	// SHA-256 (package sbom); it appears only when SBOMs were asked for.
 	KindSBOM Kind = "sbom"
+	// KindLifecycle is the release lifecycle gate (package lifecycle),
+	// evaluated after the signatures; it appears only when a gate was
+	// asked for.
+	KindLifecycle Kind = "lifecycle"
 )
 
 // A Status is how a check ended.

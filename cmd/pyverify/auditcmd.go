@@ -31,6 +31,7 @@ const maxMirrorFile = 8 << 30
 // auditFlags are the flags of 'pyverify audit'.
 type auditFlags struct {
 	trust                trustFlags
+	lifecycle            lifecycleFlags
 	net                  netFlags
 	manifests, state     string
 	shard                string
@@ -45,6 +46,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	var f auditFlags
 	f.trust.register(fs)
 	f.net.register(fs)
+	f.lifecycle.registerGates(fs)
 	fs.StringVar(&f.manifests, "manifests", "", "")
 	fs.StringVar(&f.state, "state", "", "")
 	fs.StringVar(&f.shard, "shard", "", "")
@@ -96,6 +98,10 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
+	gate, err := f.lifecycle.gate(cmd)
+	if err != nil {
+		return err
+	}
 
 	var client *download.Client
 	if isURL || f.api {
@@ -106,6 +112,10 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
 	// Every SBOM found next to an artifact must describe it.
 	opt.Extra, opt.ExtraKey = append(opt.Extra, audit.CheckSBOM), audit.SBOMKey
+	if gate != nil {
+		opt.Extra = append(opt.Extra, auditGate(gate))
+		opt.ExtraKey = strings.TrimPrefix(opt.ExtraKey+" "+gate.Key(), " ")
+	}
 	if isURL {
 		fetch := func(ctx context.Context, u string, limit int64) ([]byte, error) { return client.Fetch(ctx, u, limit) }
 		if opt.Source, err = audit.HTTP(root, fetch, mirrorStreamer(client)); err != nil {
@@ -178,6 +188,9 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if lineErr != nil {
 		return ioError(lineErr)
 	}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
 	return finishAudit(u, rep, &stats, f.asJSON, f.jsonl)
 }
 
@@ -219,6 +232,7 @@ func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl boo
 		}
 	case !jsonl:
 		u.printAuditProblems(rep)
+		u.reportLifecycle(rep.Lifecycle)
 	}
 	u.printAuditSummary(rep, stats)
 	if rep.OK {
@@ -233,7 +247,8 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 	if len(files) == 0 {
 		return usagef(cmd, "--merge: want the shard reports (pyverify audit --shard i/n --json)")
 	}
-	if f.jsonl || f.state != "" || f.shard != "" || f.manifests != "" || f.api || f.full {
+	if f.jsonl || f.state != "" || f.shard != "" || f.manifests != "" || f.api || f.full ||
+		f.lifecycle.gates.Any() || f.lifecycle.today != "" || f.lifecycle.releaseCycle != "" {
 		return usagef(cmd, "--merge takes only report files (and --json, --quiet)")
 	}
 	var reps []*audit.Report

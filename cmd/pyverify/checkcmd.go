@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/pins"
 	"github.com/pyverify/pyverify/sbom"
@@ -26,6 +28,7 @@ import (
 // checkFlags are the flags of 'pyverify check'.
 type checkFlags struct {
 	trust                            trustFlags
+	lifecycle                        lifecycleFlags
 	version, manifestFile            string
 	size                             string
 	md5, sha256, asc, sigstore, name string
@@ -42,6 +45,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	var f checkFlags
 	f.trust.register(fs)
+	f.lifecycle.registerGates(fs)
 	fs.StringVar(&f.version, "version", "", "")
 	fs.StringVar(&f.manifestFile, "manifest", "", "")
 	fs.StringVar(&f.size, "size", "", "")
@@ -99,6 +103,10 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		return err
 	}
 	u.policy = f.trust.loaded
+	gate, err := f.lifecycle.gate(cmd)
+	if err != nil {
+		return err
+	}
 
 	var reports []verify.ArtifactReport
 	var errs []error
@@ -146,7 +154,16 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		}
 		wg.Wait()
 	}
-	return explainLocal(finishReport(u, reports, errs, nil, f.asJSON), files, targets, reports)
+	versions := make([]manifest.Version, len(targets))
+	for i, t := range targets {
+		versions[i] = t.Version
+	}
+	applyGate(gate, reports, versions, errs)
+	rep := &verify.Report{Artifacts: reports}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
+	return explainLocal(finishRunReport(u, rep, errs, nil, f.asJSON), files, targets, reports)
 }
 
 // sidecarSuffixes are the suffixes of the files python.org publishes
@@ -491,6 +508,12 @@ func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]
 	}
 	code, failed := outcomeCode(reports, errs)
 	rep.OK = failed == 0
+	refused := 0
+	for i := range reports {
+		if (errs[i] != nil || !reports[i].OK) && refusedByGate(reports[i]) {
+			refused++
+		}
+	}
 	if asJSON {
 		if err := u.printJSON(rep); err != nil {
 			return ioError(err)
@@ -502,12 +525,18 @@ func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]
 		return nil
 	}
 	msg := fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))
+	if refused == failed {
+		msg = fmt.Sprintf("%d of %d artifacts refused by the lifecycle gates (their signatures verified)", failed, len(reports))
+	}
 	if len(reports) == 1 && errs[0] != nil {
 		// One artifact: say why, subject first, so that a log without the
 		// report (--json) still does.
 		msg = describeErr(errs[0])
 	}
 	err := &reportedError{code: code, msg: msg, failed: failed}
+	if code == exitPolicyGap && slices.ContainsFunc(errs, func(e error) bool { return errors.Is(e, lifecycle.ErrUnknownSeries) }) {
+		return withHint(err, "the lifecycle data does not know this series: %s", releaseCycleHint)
+	}
 	if code == exitPolicyGap {
 		return withHint(err, "the policy does not say who signs these files; 'pyverify policy' lists the series it knows (a newer pyverify, or --policy FILE, may know more)")
 	}

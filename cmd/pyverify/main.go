@@ -17,6 +17,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usageMain)
 		return exitOK
 	case "--version", "-version", "version":
-		fmt.Fprintf(stdout, "pyverify %s\n", buildVersion())
+		u.printVersion(buildVersion(), lifecycle.Embedded())
 		return exitOK
 	case "manifest":
 		err = cmdManifest(ctx, u, rest)
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdPolicy(ctx, u, rest)
 	case "pins":
 		err = cmdPins(ctx, u, rest)
+	case "lifecycle":
+		err = cmdLifecycle(ctx, u, rest)
 	case "audit":
 		err = cmdAudit(ctx, u, rest)
 	default:

@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("POLICY", filepath.Join(fixtures, "trust", "policy.json"))
 			env.Setenv("KEYRING", filepath.Join(fixtures, "trust", "keyring.asc"))
 			env.Setenv("ROOT", filepath.Join(fixtures, "trust", "trusted_root.json"))
+			env.Setenv("CYCLE", filepath.Join(repoRoot, "lifecycle", "testdata", "release-cycle.json"))
 			env.Setenv("PYVERIFY_TEST_STATUS", filepath.Join(env.WorkDir, ".status"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			base := startServer(env.WorkDir, filepath.Join(fixtures, "site"), env.Defer)

@@ -32,7 +32,7 @@ func cmdPins(ctx context.Context, u *ui, args []string) error {
 		}
 		return usagef(cmd, "--format %q: want one of %s", sanitize(format), strings.Join(names, ", "))
 	}
-	_, results, err := verifyRelease(ctx, u, cmd, vf)
+	_, results, _, err := verifyRelease(ctx, u, cmd, vf)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 	"github.com/schollz/progressbar/v3"
@@ -167,15 +168,20 @@ var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA2
 // each check's verdict, the reasons for every failure, who signed what, and
 // a summary line.
 func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
-	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
 	kinds := reportKinds
-	header := "RESULT\tFILE\tSIZE\tMD5\tSHA256\tOPENPGP\tSIGSTORE\t"
 	if hasCheck(rep, verify.KindSBOM) {
 		// SBOMs were asked for (--sbom).
-		kinds = append(slices.Clone(kinds), verify.KindSBOM)
-		header += "SBOM\t"
+		kinds = append(slices.Clip(kinds), verify.KindSBOM)
 	}
-	fmt.Fprintln(tw, header)
+	if rep.Lifecycle != nil {
+		kinds = append(slices.Clip(kinds), verify.KindLifecycle)
+	}
+	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "RESULT\tFILE\t")
+	for _, k := range kinds {
+		fmt.Fprintf(tw, "%s\t", strings.ToUpper(string(k)))
+	}
+	fmt.Fprintln(tw)
 	failed := 0
 	for _, a := range rep.Artifacts {
 		result := "OK"
@@ -202,6 +208,8 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			case c.Status == verify.StatusPass && c.Signer != "":
 				lines = append(lines, fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer)))
+			case c.Status == verify.StatusPass && c.Kind == verify.KindLifecycle:
+				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			}
 		}
 		if a.Error != "" {
@@ -219,6 +227,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		}
 	}
 	u.printSources(rep)
+	u.reportLifecycle(rep.Lifecycle)
 	n := len(rep.Artifacts)
 	switch {
 	case n == 0:
@@ -388,4 +397,112 @@ func (u *ui) printPolicy(p *verify.Policy) {
 			fmt.Fprintln(u.stdout, "  no signers")
 		}
 	}
+}
+
+// printVersion writes pyverify's version and how old its lifecycle data is.
+func (u *ui) printVersion(v string, d *lifecycle.Data) {
+	fmt.Fprintf(u.stdout, "pyverify %s\n", v)
+	ss := d.Series()
+	fmt.Fprintf(u.stdout, "lifecycle data: %s (series %s to %s)\n", d.Describe(), ss[len(ss)-1].Name, ss[0].Name)
+}
+
+// printLifecycle writes 'pyverify lifecycle': a table of every series, or
+// the details of one series or release.
+func (u *ui) printLifecycle(r *lifecycle.Report) {
+	data := "release-cycle data in " + sanitize(r.Data)
+	if r.Data == "embedded" {
+		data = "embedded release-cycle.json"
+	}
+	if r.DataDate != "" {
+		data += ", " + r.DataDateKind + " " + r.DataDate
+	}
+	orDash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	if r.Release == nil && len(r.Series) != 1 {
+		fmt.Fprintf(u.stdout, "Python release series on %s (%s)\n", r.Today, data)
+		tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SERIES\tSTATUS\tFIRST RELEASE\tEND OF BUGFIX\tEND OF LIFE\t")
+		var notes []string
+		for _, s := range r.Series {
+			status := string(s.Status)
+			if s.Note != "" {
+				status += "*"
+				notes = append(notes, fmt.Sprintf("* %s: %s", s.Series, sanitize(s.Note)))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", s.Series, status, s.FirstRelease, orDash(s.EndOfBugfix), orDash(s.EndOfLife))
+		}
+		tw.Flush()
+		for _, n := range notes {
+			fmt.Fprintln(u.stdout, n)
+		}
+		return
+	}
+	s := r.Series[0]
+	fmt.Fprintf(u.stdout, "Python %s on %s (%s)\n", s.Series, r.Today, data)
+	row := func(label, format string, v ...any) {
+		fmt.Fprintf(u.stdout, "  %-16s %s\n", label, fmt.Sprintf(format, v...))
+	}
+	row("status", "%s: %s", s.Status, sanitize(s.Summary))
+	if s.Note != "" {
+		row("", "(%s)", sanitize(s.Note))
+	}
+	row("first release", "%s", s.FirstRelease)
+	if s.EndOfBugfix == "" {
+		row("end of bugfix", "- (before PEP 602: no rule)")
+	} else {
+		row("end of bugfix", "%s (PEP 602: %d months after the first release)", s.EndOfBugfix, s.BugfixMonths)
+	}
+	switch s.EndOfLifeFrom {
+	case lifecycle.FromData:
+		row("end of life", "%s (from the data)", s.EndOfLife)
+	case lifecycle.FromPEP602:
+		row("end of life", "%s (PEP 602: five years after the first release; the data gives none)", s.EndOfLife)
+	default:
+		row("end of life", "- (the data gives none, and PEP 602 does not cover %s)", s.Series)
+	}
+	if s.ReleaseManager != "" {
+		row("release manager", "%s", sanitize(s.ReleaseManager))
+	}
+	if s.PEP != 0 {
+		row("schedule", "PEP %d", s.PEP)
+	}
+	if rr := r.Release; rr != nil {
+		kind := "no, a final release"
+		if rr.Prerelease {
+			kind = "yes, " + rr.PhaseName
+		}
+		fmt.Fprintf(u.stdout, "Python %s\n", rr.Version)
+		row("pre-release", "%s", kind)
+		switch {
+		case rr.FinalRelease == "":
+		case rr.Superseded:
+			row("superseded", "yes: %s was due %s", rr.FinalRelease, rr.FinalReleaseDue)
+		default:
+			row("superseded", "not yet: %s is due %s", rr.FinalRelease, rr.FinalReleaseDue)
+		}
+		row("newest release", "not in the data (%s)", sanitize(rr.NewestReleaseNote))
+	}
+}
+
+// reportLifecycle writes which data and day the lifecycle gates used.
+func (u *ui) reportLifecycle(lc *verify.LifecycleContext) {
+	if lc == nil {
+		return
+	}
+	data := "release-cycle data in " + sanitize(lc.Data)
+	if lc.Data == "embedded" {
+		data = "embedded release-cycle.json"
+	}
+	if lc.DataDate != "" {
+		data += " (" + lc.DataDateKind + " " + lc.DataDate + ")"
+	}
+	var gates []string
+	for _, g := range lc.Gates {
+		gates = append(gates, "--"+g)
+	}
+	fmt.Fprintf(u.stdout, "lifecycle gates %s evaluated for %s with the %s\n", strings.Join(gates, " "), lc.Today, data)
 }

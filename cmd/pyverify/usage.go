@@ -2,12 +2,14 @@ package main
 
 const exitCodesText = `Exit status:
     0  success: every selected artifact verified
-    1  verification failed: a size, digest or signature check failed
+    1  verification failed: a size, digest or signature check failed, or a
+       lifecycle gate (--deny-eol, …) refused the release
     2  usage error, or unreadable or invalid input (flags, pages, manifests,
        trust material)
     3  network or I/O failure (download failed, destination not writable)
     4  policy gap: nothing to verify against (unknown series, or no pinned
-       signer for an artifact's class)
+       signer for an artifact's class, or a gate asked for on a series the
+       lifecycle data does not know)
 `
 
 const trustFlagsText = `Trust flags (all commands that verify):
@@ -16,6 +18,17 @@ const trustFlagsText = `Trust flags (all commands that verify):
     --trusted-root FILE  replace the embedded Sigstore trusted_root.json
     --require KINDS      demand these signatures even where one would do:
                          openpgp, sigstore, or openpgp,sigstore
+`
+
+const lifecycleFlagsText = `Lifecycle gates (evaluated after the signatures; a refusal fails the file,
+and 'verify' never places it in --dest):
+    --deny-eol            refuse a release whose series is end-of-life
+    --deny-prerelease     refuse an alpha, beta or release candidate
+    --deny-security-only  refuse a series that no longer gets bugfix
+                          releases (security-only or end-of-life)
+    --today DATE          the day to judge by, YYYY-MM-DD (default: today, UTC)
+    --release-cycle FILE  replace the embedded release-cycle.json
+                          (see 'pyverify lifecycle')
 `
 
 const usageMain = `pyverify proves that CPython release files are exactly what python.org's
@@ -32,6 +45,7 @@ Usage:
     pyverify manifest VERSION [--json] [--api]
     pyverify manifest --page FILE|URL [--api-file FILE] [--json]
     pyverify policy [--json]
+    pyverify lifecycle [VERSION|SERIES] [--json]
     pyverify audit ROOT [--state FILE] [--manifests DIR | --api] [--shard I/N]
     pyverify audit --merge REPORT...
     pyverify --version
@@ -43,6 +57,7 @@ Commands:
               Dockerfile, sha256sum -c or a CI step
     manifest  show what python.org says a release contains
     policy    print the trust policy: who signs what, per series
+    lifecycle show where a series stands: bugfix, security, end of life
     audit     verify a whole python.org mirror, incrementally, in shards
 
 Run 'pyverify COMMAND --help' for a command's flags and examples.
@@ -51,6 +66,7 @@ Examples:
     $ pyverify verify 3.13.1 --os source --dest ./downloads
     $ pyverify check Python-3.12.4.tgz
     $ pyverify manifest 3.14.0 --json > manifest.json
+    $ pyverify verify 3.12.4 --os source --deny-eol --deny-prerelease
 
 MD5 is checked for integrity only: it is not a signature and proves nothing
 about who made a file.
@@ -103,6 +119,7 @@ Flags:
     --quiet           no progress or informational output
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     Download and verify the source tarballs of 3.13.1:
     $ pyverify verify 3.13.1 --os source --dest ./downloads
@@ -115,6 +132,9 @@ Examples:
 
     Keep the SBOMs, bound to the verified tarballs, next to them:
     $ pyverify verify 3.13.1 --os source --dest ./dl --sbom-dest ./dl
+
+    Refuse an end-of-life series or a pre-release in CI:
+    $ pyverify verify 3.12.4 --os source --deny-eol --deny-prerelease
 
 ` + exitCodesText
 
@@ -153,10 +173,12 @@ Flags:
     --json             print the report as JSON on standard output
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     $ pyverify check Python-3.12.4.tgz python-3.12.4-amd64.exe
     $ pyverify check --manifest manifest.json downloads/*
     $ pyverify check --pins SHA256SUMS downloads/Python-3.13.1.tar.xz
+    $ pyverify check Python-3.12.4.tgz --deny-eol --deny-security-only
     $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
           --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
@@ -209,8 +231,9 @@ const usagePins = `Usage:
     pyverify pins VERSION [flags] [--format FORMAT]
 
 Verifies the selected files of a release exactly as 'pyverify verify' does
-(same flags: --os, --file, --dest, --base-url, cache, trust, --sbom), then
-prints the SHA-256 of every file that verified, on standard output. A file that fails gets no pin: it is named on standard
+(same flags: --os, --file, --dest, --base-url, cache, trust, --sbom, the
+--deny-* gates), then prints the SHA-256 of every file that verified, on
+standard output. A file that fails gets no pin: it is named on standard
 error, and the exit status is 1 (or that of the worst failure).
 
 Formats (--format, default sha256sums):
@@ -239,6 +262,41 @@ Examples:
 
 ` + exitCodesText
 
+const usageLifecycle = `Usage:
+    pyverify lifecycle [VERSION|SERIES] [flags]
+
+Shows where Python release series stand, from python.org's release-cycle.json
+(a copy is built into pyverify; 'pyverify version' prints its date):
+
+    status         as the data gives it: feature, prerelease, bugfix, security
+                   or end-of-life; where the date and the data disagree (a
+                   series past its end-of-life date still listed as security),
+                   the date wins and the output says so
+    first release  the date of 3.X.0
+    end of bugfix  PEP 602: 18 months after the first release up to 3.12,
+                   24 months from 3.13 (the 2023 amendment); none before 3.9
+    end of life    the data's date, or five years after the first release
+                   (PEP 602) when the data gives none
+
+Dates such as 2028-10 name a month; pyverify takes them to begin on its
+first day. With a VERSION (3.12.4, 3.14.0rc1) it also says whether the
+release is a pre-release. The data lists series, not releases: it cannot
+name the newest release of a series, and pyverify says so.
+
+Flags:
+    --json                print the report as JSON (format: see the README)
+    --today DATE          the day to judge by, YYYY-MM-DD (default: today, UTC)
+    --release-cycle FILE  use this release-cycle.json instead of the embedded one
+                          (https://peps.python.org/api/release-cycle.json)
+
+Examples:
+    $ pyverify lifecycle
+    $ pyverify lifecycle 3.12
+    $ pyverify lifecycle 3.14.0rc1 --json
+    $ pyverify lifecycle --today 2027-01-01 --release-cycle release-cycle.json
+
+` + exitCodesText
+
 const usageAudit = `Usage:
     pyverify audit ROOT [flags]
     pyverify audit --merge REPORT... [--quiet]
@@ -255,7 +313,9 @@ to an artifact must describe it: its CPython package's SHA-256 must be the
 verified artifact's.
 
 Every problem has a kind: missing, extra, size, digest, bad-signature,
-missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar, sbom.
+missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar,
+lifecycle (a release a --deny-* gate refuses), and sbom (an SBOM that is
+malformed or describes another file).
 Problems are listed on standard output (or the report, with --json or
 --jsonl), a summary per release on standard error.
 
@@ -284,6 +344,7 @@ Flags:
                      as for 'pyverify verify', for a mirror given by URL
 
 ` + trustFlagsText + `
+` + lifecycleFlagsText + `
 Examples:
     Audit a local mirror nightly, re-reading only what changed:
     $ pyverify audit /srv/mirror/python --state /var/lib/pyverify/audit.state
@@ -295,6 +356,9 @@ Examples:
     $ pyverify audit /srv/mirror/python --shard 2/3 --json > shard-2.json
     $ pyverify audit --merge shard-1.json shard-2.json shard-3.json > audit.json
 
+    List the files of end-of-life releases a mirror still serves:
+    $ pyverify audit /srv/mirror/python --deny-eol
+
 Exit status:
     0  no problem found
     1  at least one problem (any kind, policy gaps included)
@@ -305,10 +369,11 @@ Exit status:
 `
 
 var commandUsage = map[string]string{
-	"verify":   usageVerify,
-	"check":    usageCheck,
-	"manifest": usageManifest,
-	"policy":   usagePolicy,
-	"pins":     usagePins,
-	"audit":    usageAudit,
+	"lifecycle": usageLifecycle,
+	"verify":    usageVerify,
+	"check":     usageCheck,
+	"manifest":  usageManifest,
+	"policy":    usagePolicy,
+	"pins":      usagePins,
+	"audit":     usageAudit,
 }

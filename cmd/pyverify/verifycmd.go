@@ -15,6 +15,7 @@ import (
 	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -23,6 +24,7 @@ import (
 type verifyFlags struct {
 	trust       trustFlags
 	net         netFlags
+	lifecycle   lifecycleFlags
 	version     manifest.Version
 	classes     []manifest.Class
 	files       listFlag
@@ -41,49 +43,59 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	rel, results, err := verifyRelease(ctx, u, cmd, f)
+	rel, results, gate, err := verifyRelease(ctx, u, cmd, f)
 	if err != nil {
 		return err
 	}
-	return finishVerify(u, rel, results, f.asJSON)
+	return finishVerify(u, rel, results, gate, f.version, f.asJSON)
 }
 
 // verifyRelease runs the steps of 'pyverify verify' (and 'pyverify pins'):
 // it reads the release data, then downloads and verifies the selected
-// artifacts. An error means nothing was verified.
-func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*releasedata.Release, []pipeline.Result, error) {
+// artifacts, which pass the lifecycle gate (if any) before they are placed.
+// An error means nothing was verified.
+func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*releasedata.Release, []pipeline.Result, *lifecycle.Gate, error) {
 	v, err := f.trust.verifier(cmd)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	u.policy = f.trust.loaded
+	gate, err := f.lifecycle.gate(cmd)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	client, base, err := f.net.client(cmd)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := f.prepareDirs(cmd); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rel, err := readRelease(ctx, u, client, base, f.version, f.sources)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	arts, err := selectArtifacts(cmd, rel.Manifest, f.classes, f.files)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := onBaseHost(client, base, rel.Manifest, arts); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	results := runPipeline(ctx, u, arts, rel, pipeline.Options{
+	opt := pipeline.Options{
 		Client: client, Verifier: v, Version: f.version,
 		CacheDir: f.cache, Dest: f.dest, Jobs: f.jobs,
 		SBOM: f.sbom, SBOMDest: f.sbomDest,
-	})
-	if ctx.Err() != nil {
-		return nil, nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
 	}
-	return rel, results, nil
+	if gate != nil {
+		// A release the gates refuse never reaches --dest.
+		opt.Admit = func(rep *verify.ArtifactReport) error { return gate.Apply(rep, f.version, nil) }
+	}
+	results := runPipeline(ctx, u, arts, rel, opt)
+	if ctx.Err() != nil {
+		return nil, nil, nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
+	}
+	return rel, results, gate, nil
 }
 
 // parseVerifyFlags parses and checks the command line of 'pyverify verify';
@@ -97,6 +109,7 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	)
 	f.trust.register(fs)
 	f.net.register(fs)
+	f.lifecycle.registerGates(fs)
 	fs.Var(&classes, "os", "")
 	fs.Var(&f.files, "file", "")
 	fs.StringVar(&f.dest, "dest", ".", "")
@@ -195,9 +208,19 @@ func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *rele
 }
 
 // finishVerify turns the pipeline's results into the report.
-func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, asJSON bool) error {
+// The lifecycle gate, if any, judges every artifact the pipeline did not
+// already admit.
+func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool) error {
 	reports, errs, cached := outcomes(results)
+	versions := make([]manifest.Version, len(results))
+	for i := range versions {
+		versions[i] = version
+	}
+	applyGate(gate, reports, versions, errs)
 	rep := &verify.Report{Sources: rel.Sources, Warnings: rel.Warnings, Artifacts: reports}
+	if gate != nil {
+		rep.Lifecycle = gate.Context()
+	}
 	return finishRunReport(u, rep, errs, cached, asJSON)
 }
 

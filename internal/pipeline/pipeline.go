@@ -57,6 +57,11 @@ type Options struct {
 	SBOM bool
 	// SBOMDest, if set, receives the SBOMs that bound (with SBOM).
 	SBOMDest string
+	// Admit, if set, is asked about each verified file before it is placed
+	// in Dest. It may add checks to the report (the lifecycle gates do);
+	// an error keeps the file out of Dest (it stays in the cache) and
+	// becomes the Result's Err. It must be safe for concurrent use.
+	Admit func(rep *verify.ArtifactReport) error
 	// Describe, if set, adds to an artifact's target what the release
 	// data's sources say about it (see releasedata.Release.Describe): a
 	// disagreement between them fails the artifact. It must be safe for
@@ -155,6 +160,9 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
 		if err == nil {
 			res.Report, res.Cached = rep, true
+			if err := admit(opt, &res.Report); err != nil {
+				return fail(err)
+			}
 			return finish(ctx, res, cached, target, opt)
 		}
 		// The cached copy no longer verifies (or the policy changed):
@@ -204,6 +212,9 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		return fail(err)
 	}
 	if err := os.Rename(part, cached); err != nil {
+		return fail(err)
+	}
+	if err := admit(opt, &res.Report); err != nil {
 		return fail(err)
 	}
 	return finish(ctx, res, cached, target, opt)
@@ -258,6 +269,14 @@ func writeFile(dest, name string, data []byte) error {
 		err = os.Rename(tmp.Name(), filepath.Join(dest, name))
 	}
 	return err
+}
+
+// admit asks opt.Admit, if set, whether a verified file may be placed.
+func admit(opt Options, rep *verify.ArtifactReport) error {
+	if opt.Admit == nil {
+		return nil
+	}
+	return opt.Admit(rep)
 }
 
 // disagreed makes the outcome of an artifact whose release data disagree,
