@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pyverify/pyverify/fixtures"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -64,20 +64,7 @@ func copyMirror(t testing.TB) string {
 	t.Helper()
 	src := filepath.Join("..", "fixtures", "site", "ftp", "python")
 	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
+	err := fixtures.CopyTree(dst, src)
 	if err != nil {
 		t.Fatal(err)
 	}

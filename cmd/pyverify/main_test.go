@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/audit"
+	"github.com/pyverify/pyverify/fixtures"
 	"github.com/pyverify/pyverify/internal/fixtureserver"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -154,21 +154,7 @@ func cmdCopySite(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	src := filepath.Join(repoRoot, "fixtures", "site")
 	dst := ts.MkAbs(args[0])
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	ts.Check(err)
+	ts.Check(fixtures.CopyTree(dst, src))
 }
 
 // flipbyte FILE [OFFSET]: flip the low bit of one byte (default: the middle).
