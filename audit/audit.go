@@ -190,7 +190,7 @@ type relWork struct {
 // be read, a listing could not be fetched, ctx ended), not that it found
 // problems, which the report holds.
 func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
-	rep := &Report{Schema: Schema, Root: opt.Root, Shard: opt.Shard.String(), Listing: "none"}
+	rep := &Report{Schema: Schema, Root: opt.Root, Shard: opt.Shard.String(), Listing: "none", Trust: opt.Trust}
 	var stats Stats
 	if opt.Listing != nil {
 		rep.Listing = opt.Listing.Name()

@@ -445,6 +445,12 @@ func TestShardsMergeToWholeRun(t *testing.T) {
 	if _, err := Merge(shards[0], shards[0], shards[1], shards[2]); err == nil {
 		t.Error("merging a shard twice succeeded")
 	}
+	// A shard judged under other trust material cannot join the others.
+	other := *shards[1]
+	other.Trust = TrustDigest([]byte("other trust"))
+	if _, err := Merge(shards[0], &other, shards[2]); err == nil || !strings.Contains(err.Error(), "report 2 was judged with other trust material") {
+		t.Errorf("merging shards with different trust: %v", err)
+	}
 }
 
 func TestParseShard(t *testing.T) {

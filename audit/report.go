@@ -165,6 +165,9 @@ type Report struct {
 	// Lifecycle says what the lifecycle gates were judged against, when
 	// any was asked for (the caller sets it).
 	Lifecycle *verify.LifecycleContext `json:"lifecycle,omitempty"`
+	// Trust is Options.Trust, the digest of the trust material the
+	// verdicts were reached under; Merge refuses shards that differ.
+	Trust string `json:"trust,omitempty"`
 }
 
 // finish sorts the report and computes its totals.
@@ -195,7 +198,7 @@ func Merge(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
 		return nil, errors.New("audit: merge: no reports")
 	}
-	out := &Report{Schema: Schema, Root: reports[0].Root, Listing: reports[0].Listing, Lifecycle: reports[0].Lifecycle}
+	out := &Report{Schema: Schema, Root: reports[0].Root, Listing: reports[0].Listing, Lifecycle: reports[0].Lifecycle, Trust: reports[0].Trust}
 	n := -1
 	seen := map[int]bool{}
 	for i, r := range reports {
@@ -221,6 +224,9 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 		if r.Listing != out.Listing {
 			return nil, fmt.Errorf("audit: merge: report %d has listing %q, not %q", i+1, r.Listing, out.Listing)
+		}
+		if r.Trust != out.Trust {
+			return nil, fmt.Errorf("audit: merge: report %d was judged with other trust material (policy, keyring, trusted root, --require or pyverify version)", i+1)
 		}
 		if !sameLifecycle(r.Lifecycle, reports[0].Lifecycle) {
 			return nil, fmt.Errorf("audit: merge: report %d was judged with other lifecycle gates, data or day", i+1)
