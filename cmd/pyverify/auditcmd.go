@@ -225,6 +225,12 @@ func auditRunError(err error) error {
 
 // finishAudit prints the outcome and turns it into the exit code.
 func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl bool) error {
+	if rep.Shard == "" && len(rep.Releases) == 0 {
+		// An empty mount or a wrong path is not a clean mirror. (A shard
+		// may be empty: its slice of a small mirror can hold nothing.)
+		return inputError(withHint(fmt.Errorf("%s: no release directory (X.Y.Z) found", sanitize(rep.Root)),
+			"ROOT is a mirror of python.org's /ftp/python/: the directory that holds 3.12.4/, 3.13.1/, …"))
+	}
 	switch {
 	case asJSON:
 		if err := u.printJSON(rep); err != nil {

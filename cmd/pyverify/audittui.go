@@ -31,7 +31,9 @@ func (u *ui) printJSONLine(v any) error {
 	return err
 }
 
-// printAuditProblems writes one line per problem: kind, path, detail.
+// printAuditProblems writes one line per problem: kind, path, detail, and,
+// unless --quiet, a line saying there were none (so that a quiet cron job
+// prints nothing when all is well).
 func (u *ui) printAuditProblems(rep *audit.Report) {
 	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
 	n := 0
@@ -42,7 +44,7 @@ func (u *ui) printAuditProblems(rep *audit.Report) {
 		}
 	}
 	tw.Flush()
-	if n == 0 {
+	if n == 0 && !u.quiet {
 		fmt.Fprintf(u.stdout, "no problems: %d artifacts verified\n", rep.Summary.Artifacts)
 	}
 }
