@@ -54,10 +54,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "-h", "--help", "-help", "help":
 		if len(rest) > 0 {
-			if text, ok := commandUsage[rest[0]]; ok {
-				fmt.Fprint(stdout, text)
-				return exitOK
+			text, ok := commandUsage[rest[0]]
+			if !ok {
+				u.errorf("help: unknown command %s", safetext.Quote(rest[0]))
+				u.hintf("run 'pyverify --help' for the list of commands")
+				return exitUsage
 			}
+			fmt.Fprint(stdout, text)
+			return exitOK
 		}
 		fmt.Fprint(stdout, usageMain)
 		return exitOK

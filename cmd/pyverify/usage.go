@@ -60,13 +60,18 @@ Commands:
     lifecycle show where a series stands: bugfix, security, end of life
     audit     verify a whole python.org mirror, incrementally, in shards
 
-Run 'pyverify COMMAND --help' for a command's flags and examples.
+Run 'pyverify COMMAND --help' or 'pyverify help COMMAND' for a command's
+flags and examples.
 
 Examples:
     $ pyverify verify 3.13.1 --os source --dest ./downloads
     $ pyverify check Python-3.12.4.tgz
+    $ pyverify pins 3.13.1 --os source --dest dl > SHA256SUMS
     $ pyverify manifest 3.14.0 --json > manifest.json
+    $ pyverify policy
+    $ pyverify lifecycle 3.12
     $ pyverify verify 3.12.4 --os source --deny-eol --deny-prerelease
+    $ pyverify audit /srv/mirror/python --state audit.state
 
 MD5 is checked for integrity only: it is not a signature and proves nothing
 about who made a file.
@@ -211,7 +216,14 @@ Examples:
     $ pyverify manifest 3.14.0 --json > manifest.json
     $ pyverify manifest --page saved.html --page-url https://www.python.org/downloads/release/python-3140/
 
-` + exitCodesText
+Exit status:
+    0  the manifest was printed
+    2  usage error, or invalid input: a version python.org does not have, a
+       malformed page or API answer, a page and API that disagree
+       (--cross-check)
+    3  network or I/O failure (python.org unreachable, standard output
+       not writable)
+`
 
 const usagePolicy = `Usage:
     pyverify policy [--policy FILE] [--json]
@@ -225,7 +237,16 @@ Flags:
     --policy FILE  show this policy file instead of the embedded one
     --json         print the policy in its file format
 
-` + exitCodesText
+Examples:
+    $ pyverify policy
+    $ pyverify policy --json > policy.json
+    $ pyverify policy --policy policy.json
+
+Exit status:
+    0  the policy was printed
+    2  usage error, or a policy file that cannot be read or is invalid
+    3  standard output could not be written
+`
 
 const usagePins = `Usage:
     pyverify pins VERSION [flags] [--format FORMAT]
@@ -295,7 +316,13 @@ Examples:
     $ pyverify lifecycle 3.14.0rc1 --json
     $ pyverify lifecycle --today 2027-01-01 --release-cycle release-cycle.json
 
-` + exitCodesText
+Exit status:
+    0  the report was printed
+    2  usage error, or an invalid VERSION, --today or --release-cycle file
+    3  standard output could not be written
+    4  the data does not know the VERSION's or SERIES' series (its
+       lifecycle is unknown)
+`
 
 const usageAudit = `Usage:
     pyverify audit ROOT [flags]
@@ -363,7 +390,8 @@ Exit status:
     0  no problem found
     1  at least one problem (any kind, policy gaps included)
     2  usage error, or unreadable or invalid input (flags, manifests, trust
-       material, a state file that cannot be used, shard reports)
+       material, a state file that cannot be used, shard reports that
+       do not merge, a ROOT with no release directory)
     3  the audit could not finish: the mirror, a listing or the network
        failed, or it was interrupted
 `
