@@ -267,7 +267,7 @@ const usageLifecycle = `Usage:
     pyverify lifecycle [VERSION|SERIES] [flags]
 
 Shows where Python release series stand, from python.org's release-cycle.json
-(a copy is built into pyverify; 'pyverify version' prints its date):
+(a copy is built into pyverify; 'pyverify --version' prints its date):
 
     status         as the data gives it: feature, prerelease, bugfix, security
                    or end-of-life; where the date and the data disagree (a
