@@ -1,6 +1,6 @@
 // Package fixtureserver serves the fake python.org in fixtures/site with
 // python.org's URL shapes, for end-to-end tests and the demo. It can inject
-// faults (503 answers, connection resets, oversized and stalled bodies) per
+// faults (503 and 429 answers, connection resets, oversized and stalled bodies) per
 // path at run time.
 //
 // URL shapes served (GET and HEAD only; anything else is 404 or 405):
