@@ -315,24 +315,16 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	} else if !st.Mode().IsRegular() {
 		return t, inputError(&fileError{"read", file, errNotRegular(st.Mode())})
 	}
-	var listed *manifest.Artifact
-	if m != nil {
-		for i := range m.Artifacts {
-			if m.Artifacts[i].Name == name {
-				listed = &m.Artifacts[i]
-				break
-			}
-		}
-		if listed == nil {
-			return t, inputError(withHint(fmt.Errorf("%s: not a file of Python %s, says the manifest %s", sanitize(name), sanitize(m.Version), sanitize(f.manifestFile)),
-				"check the file name, or give the manifest of its release ('pyverify manifest VERSION --json')"))
-		}
+	listed, err := listedIn(f, name, m)
+	if err != nil {
+		return t, err
+	}
+	if listed != nil {
 		t.Class, t.Size, t.MD5, t.SHA256 = listed.Class, listed.Size, listed.MD5, listed.SHA256
 	}
 	if err := f.pinnedDigest(cmd, name, &t); err != nil {
 		return t, err
 	}
-	var err error
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
 		return t, err
 	}
@@ -349,6 +341,21 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 		t.CertSig = true
 	}
 	return t, nil
+}
+
+// listedIn returns the artifact named name in the manifest m (nil when
+// there is no manifest). A name the manifest does not list is an error.
+func listedIn(f *checkFlags, name string, m *manifest.Manifest) (*manifest.Artifact, error) {
+	if m == nil {
+		return nil, nil
+	}
+	for i := range m.Artifacts {
+		if m.Artifacts[i].Name == name {
+			return &m.Artifacts[i], nil
+		}
+	}
+	return nil, inputError(withHint(fmt.Errorf("%s: not a file of Python %s, says the manifest %s", sanitize(name), sanitize(m.Version), sanitize(f.manifestFile)),
+		"check the file name, or give the manifest of its release ('pyverify manifest VERSION --json')"))
 }
 
 func targetVersion(cmd string, f *checkFlags, name string, m *manifest.Manifest) (manifest.Version, error) {
@@ -457,7 +464,15 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 		return nil, verify.Target{}, usagef(cmd, "--name: want a file name, not a path")
 	}
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
-	var err error
+	// Of the manifest's values, only its SHA-256 can be compared with a
+	// digest: size and MD5 need the bytes.
+	listed, err := listedIn(f, name, m)
+	if err != nil {
+		return nil, t, err
+	}
+	if listed != nil {
+		t.Class, t.SHA256 = listed.Class, listed.SHA256
+	}
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
 		return nil, t, err
 	}

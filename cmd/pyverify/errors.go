@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"regexp"
 	"syscall"
@@ -71,10 +72,19 @@ func fallbackHint(err error) string {
 		return "is --base-url a python.org mirror? It must serve release pages at /downloads/release/"
 	case errors.Is(err, download.ErrNotFound):
 		return "check the version: python.org lists its releases at " + defaultBaseURL + "/downloads/"
+	case isRateLimited(err):
+		// Not retried: more --retries would not help.
+		return "the server limits how often it may be asked (HTTP 429): try again later; python.org's JSON API allows about 100 anonymous requests a day"
 	case download.IsNetwork(err):
 		return "try again later, or with more --retries; downloads resume where they stopped"
 	}
 	return ""
+}
+
+// isRateLimited reports whether err is a 429 Too Many Requests answer.
+func isRateLimited(err error) bool {
+	var he *download.HTTPError
+	return errors.As(err, &he) && he.StatusCode == http.StatusTooManyRequests
 }
 
 // A fileError is a local file or directory that cannot be used, worded for

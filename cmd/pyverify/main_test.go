@@ -111,6 +111,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // fault PATH KIND: make the server misbehave for PATH. KIND is 503=N,
+// 429=N (no Retry-After), 429=N/SECONDS (with Retry-After: SECONDS),
 // reset=N (bytes), extra=N (bytes) or stall.
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -122,6 +123,10 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	switch kind {
 	case "503":
 		f.Fail503 = int(n)
+	case "429":
+		count, after, _ := strings.Cut(val, "/")
+		n, _ = strconv.ParseInt(count, 10, 64)
+		f.Fail429, f.RetryAfter = int(n), after
 	case "reset":
 		f.ResetAfter = n
 	case "extra":

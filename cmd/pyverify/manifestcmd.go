@@ -57,6 +57,9 @@ func cmdManifest(ctx context.Context, u *ui, args []string) error {
 		if pageURLFlag != "" {
 			return usagef(cmd, "--page-url goes with --page")
 		}
+		if useAPI && crossCheck {
+			return usagef(cmd, "--api and --cross-check exclude each other (--api reads the JSON API instead of the page; --cross-check reads both)")
+		}
 		v, perr := manifest.ParseVersion(pos[0])
 		if perr != nil {
 			return usagef(cmd, "%v", perr)
@@ -65,7 +68,7 @@ func cmdManifest(ctx context.Context, u *ui, args []string) error {
 		if cerr != nil {
 			return cerr
 		}
-		m, err = loadRelease(ctx, c, v, !useAPI || crossCheck, useAPI || crossCheck)
+		m, err = loadRelease(ctx, c, v, !useAPI, useAPI || crossCheck)
 	}
 	if err != nil {
 		return err

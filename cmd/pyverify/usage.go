@@ -88,10 +88,11 @@ signatures that verified it (FILE.asc, FILE.sigstore). Files are downloaded
 into a cache first; a failed file never appears in --dest.
 
 The file table is read from the release page and from the JSON API (v2,
-or v1 where v2 is missing) and cross-checked: the API's exact sizes and
+or v1 where v2 cannot be read) and cross-checked: the API's exact sizes and
 digests fill what the page lacks, and a file on which they disagree (a
 file listed by one only, a different MD5, SHA-256, size or signature URL)
-fails, with both values. If the API cannot be reached, the run goes on
+fails, with both values. If the API cannot be reached (or rate-limits
+the run: a 429 is neither retried nor waited for), the run goes on
 with the page alone and warns; an API that answers with malformed data
 stops the run (exit 2). The report lists the sources read.
 
@@ -287,7 +288,7 @@ const usageLifecycle = `Usage:
     pyverify lifecycle [VERSION|SERIES] [flags]
 
 Shows where Python release series stand, from python.org's release-cycle.json
-(a copy is built into pyverify; 'pyverify version' prints its date):
+(a copy is built into pyverify; 'pyverify --version' prints its date):
 
     status         as the data gives it: feature, prerelease, bugfix, security
                    or end-of-life; where the date and the data disagree (a

@@ -66,17 +66,18 @@ func (e *HTTPError) Is(target error) bool {
 
 // IsNetwork reports whether err is a failure to transfer data: a network or
 // I/O failure (connection refused or reset, a body cut short, a timeout or
-// stall, TLS, a 5xx status after every retry, an error writing the part
-// file), as opposed to a policy or validation error (a refused URL or
-// redirect, ErrNotFound, another 4xx, ErrTooLarge) or cancellation by the
-// caller's context.
+// stall, TLS, a 5xx status after every retry, 429 Too Many Requests, an
+// error writing the part file), as opposed to a policy or validation error
+// (a refused URL or redirect, ErrNotFound, another 4xx, ErrTooLarge) or
+// cancellation by the caller's context. A 429 is not retried (python.org's
+// API asks for hours), but like a 5xx it means "try again later".
 func IsNetwork(err error) bool {
 	var te *transferError
 	if errors.As(err, &te) {
 		return true
 	}
 	var he *HTTPError
-	return errors.As(err, &he) && he.StatusCode >= 500
+	return errors.As(err, &he) && (he.StatusCode >= 500 || he.StatusCode == http.StatusTooManyRequests)
 }
 
 // transferError wraps a network or local I/O error.

@@ -1,6 +1,6 @@
 // Package fixtureserver serves the fake python.org in fixtures/site with
 // python.org's URL shapes, for end-to-end tests and the demo. It can inject
-// faults (503 answers, connection resets, oversized and stalled bodies) per
+// faults (503 and 429 answers, connection resets, oversized and stalled bodies) per
 // path at run time.
 //
 // URL shapes served (GET and HEAD only; anything else is 404 or 405):
@@ -38,11 +38,17 @@ import (
 
 // A Fault changes how the server answers requests for one path. The zero
 // Fault means "answer normally". Fields combine: Fail503 is used up first,
-// then the body is served with ExtraBytes, ResetAfter and Stall applied.
+// then Fail429, then the body is served with ExtraBytes, ResetAfter and Stall applied.
 type Fault struct {
 	// Fail503 answers this many requests with 503 Service Unavailable,
 	// then answers normally.
 	Fail503 int
+	// Fail429 answers this many requests with 429 Too Many Requests (as
+	// python.org's rate-limited JSON API does), then answers normally.
+	Fail429 int
+	// RetryAfter, if not empty, is the Retry-After header of the 429
+	// answers.
+	RetryAfter string
 	// ResetAfter, once (on the next GET), sends the headers (with the full
 	// Content-Length) and this many body bytes, then resets the TCP
 	// connection. A body no longer than ResetAfter is sent whole.
@@ -148,6 +154,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "503 service unavailable (injected)", http.StatusServiceUnavailable)
 		return
 	}
+	if fault.Fail429 > 0 {
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		http.Error(w, "429 too many requests (injected)", http.StatusTooManyRequests)
+		return
+	}
 	if s.listingOn() && strings.HasPrefix(r.URL.Path, "/ftp/python/") && strings.HasSuffix(r.URL.Path, "/") {
 		s.serveListing(w, r)
 		return
@@ -165,7 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // record counts the request and returns the fault to apply to it, using up
-// one 503 and a one-shot reset.
+// one 503 or 429 and a one-shot reset.
 func (s *Server) record(r *http.Request, full string) Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -192,6 +205,10 @@ func (s *Server) record(r *http.Request, full string) Fault {
 	if f.Fail503 > 0 {
 		f.Fail503--
 		return Fault{Fail503: 1}
+	}
+	if f.Fail429 > 0 {
+		f.Fail429--
+		return Fault{Fail429: 1, RetryAfter: f.RetryAfter}
 	}
 	if r.Method == http.MethodGet {
 		f.ResetAfter = 0 // one-shot: the retry gets the whole body

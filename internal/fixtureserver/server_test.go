@@ -327,6 +327,18 @@ func TestFault503(t *testing.T) {
 	}
 }
 
+func TestFault429(t *testing.T) {
+	s, ts := newServer(t)
+	s.SetFault(tgzPath, Fault{Fail429: 1, RetryAfter: "3600"})
+	resp, _ := get(t, ts, tgzPath)
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "3600" {
+		t.Errorf("first request: status %d, Retry-After %q; want 429, \"3600\"", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if resp, _ := get(t, ts, tgzPath); resp.StatusCode != 200 {
+		t.Errorf("second request: status %d, want 200", resp.StatusCode)
+	}
+}
+
 func TestFaultReset(t *testing.T) {
 	s, ts := newServer(t)
 	want := siteFile(t, "ftp/python/3.12.4/Python-3.12.4.tgz")
