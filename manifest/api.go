@@ -267,12 +267,7 @@ func FetchAPI(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*M
 	if err != nil {
 		return nil, err
 	}
-	first := &url.URL{
-		Scheme:   base.Scheme,
-		Host:     base.Host,
-		Path:     strings.TrimSuffix(base.Path, "/") + "/api/v1/downloads/release_file/",
-		RawQuery: "release__slug=" + url.QueryEscape(v.Slug()),
-	}
+	first := apiEndpoint(base, "/api/v1/downloads/release_file/", "release__slug="+url.QueryEscape(v.Slug()))
 	source := first.String()
 	var files []apiFile
 	seen := map[string]bool{}

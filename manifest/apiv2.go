@@ -42,12 +42,7 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 	if err != nil {
 		return nil, err
 	}
-	apiURL := func(path, query string) string {
-		u := url.URL{Scheme: base.Scheme, Host: base.Host,
-			Path: strings.TrimSuffix(base.Path, "/") + path, RawQuery: query}
-		return u.String()
-	}
-	relURL := apiURL("/api/v2/downloads/release/", "slug="+url.QueryEscape(v.Slug()))
+	relURL := apiEndpoint(base, "/api/v2/downloads/release/", "slug="+url.QueryEscape(v.Slug())).String()
 	data, err := fetch(ctx, relURL)
 	if err != nil {
 		return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
@@ -56,7 +51,7 @@ func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (
 	if err != nil {
 		return nil, err
 	}
-	filesURL := apiURL("/api/v2/downloads/release_file/", "release="+id)
+	filesURL := apiEndpoint(base, "/api/v2/downloads/release_file/", "release="+id).String()
 	if data, err = fetch(ctx, filesURL); err != nil {
 		return nil, fmt.Errorf("Python %s: JSON API: %w", v, err)
 	}
@@ -124,6 +119,13 @@ func apiBase(baseURL string) (*url.URL, error) {
 		return nil, fmt.Errorf("manifest: API base URL %s is not an http(s) URL with a host", quote(baseURL))
 	}
 	return base, nil
+}
+
+// apiEndpoint returns the URL of an API path (such as
+// "/api/v2/downloads/release/") under base, with query.
+func apiEndpoint(base *url.URL, path, query string) *url.URL {
+	return &url.URL{Scheme: base.Scheme, Host: base.Host,
+		Path: strings.TrimSuffix(base.Path, "/") + path, RawQuery: query}
 }
 
 // decodeList decodes a JSON list of what (such as "release files") from an
