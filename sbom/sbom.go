@@ -125,21 +125,17 @@ func Parse(file string, data []byte) (*Document, error) {
 	if err := str(top, "documentNamespace", &doc.Namespace, false); err != nil {
 		return fail("documentNamespace", "%v", err)
 	}
-	rawPkgs, ok := top["packages"]
-	if !ok {
-		return fail("packages", "missing: the document lists no packages")
-	}
-	var pkgs []json.RawMessage
-	if err := json.Unmarshal(rawPkgs, &pkgs); err != nil || pkgs == nil {
-		return fail("packages", "want an array, got %s", jsonType(rawPkgs))
+	pkgs, err := array(top, "packages", "missing: the document lists no packages")
+	if err != nil {
+		return fail("packages", "%v", err)
 	}
 	var found []map[string]json.RawMessage
 	var index []int
 	for i, raw := range pkgs {
 		field := fmt.Sprintf("packages[%d]", i)
-		var p map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &p); err != nil || p == nil {
-			return fail(field, "want an object, got %s", jsonType(raw))
+		p, err := object(raw)
+		if err != nil {
+			return fail(field, "%v", err)
 		}
 		var name string
 		if err := str(p, "name", &name, false); err != nil {
@@ -183,19 +179,15 @@ func readPackage(file string, p map[string]json.RawMessage, i int) (*Package, er
 			return fail("."+f.key, "%v", err)
 		}
 	}
-	rawSums, ok := p["checksums"]
-	if !ok {
-		return fail(".checksums", "missing: the CPython package lists no checksums")
-	}
-	var sums []json.RawMessage
-	if err := json.Unmarshal(rawSums, &sums); err != nil || sums == nil {
-		return fail(".checksums", "want an array, got %s", jsonType(rawSums))
+	sums, err := array(p, "checksums", "missing: the CPython package lists no checksums")
+	if err != nil {
+		return fail(".checksums", "%v", err)
 	}
 	for j, raw := range sums {
 		field := fmt.Sprintf(".checksums[%d]", j)
-		var c map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &c); err != nil || c == nil {
-			return fail(field, "want an object, got %s", jsonType(raw))
+		c, err := object(raw)
+		if err != nil {
+			return fail(field, "%v", err)
 		}
 		var alg, value string
 		if err := str(c, "algorithm", &alg, true); err != nil {
@@ -287,6 +279,29 @@ func str(obj map[string]json.RawMessage, key string, dst *string, required bool)
 		return fmt.Errorf("want a string, got %s", jsonType(raw))
 	}
 	return nil
+}
+
+// array reads obj[key] as a JSON array; missing is the error when key is
+// absent.
+func array(obj map[string]json.RawMessage, key, missing string) ([]json.RawMessage, error) {
+	raw, ok := obj[key]
+	if !ok {
+		return nil, errors.New(missing)
+	}
+	var a []json.RawMessage
+	if err := json.Unmarshal(raw, &a); err != nil || a == nil {
+		return nil, fmt.Errorf("want an array, got %s", jsonType(raw))
+	}
+	return a, nil
+}
+
+// object reads raw as a JSON object.
+func object(raw json.RawMessage) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return nil, fmt.Errorf("want an object, got %s", jsonType(raw))
+	}
+	return m, nil
 }
 
 // jsonType names the JSON type of a raw value.
