@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -81,12 +82,7 @@ func (d Date) Before(e Date) bool { return d.Start().compare(e.Start()) < 0 }
 func (d Date) After(e Date) bool { return d.Start().compare(e.Start()) > 0 }
 
 func (d Date) compare(e Date) int {
-	for _, x := range [...]int{d.Year - e.Year, d.Month - e.Month, d.Day - e.Day} {
-		if x != 0 {
-			return x
-		}
-	}
-	return 0
+	return cmp.Or(d.Year-e.Year, d.Month-e.Month, d.Day-e.Day)
 }
 
 // AddMonths returns d moved by n months. A day that the target month does
