@@ -65,6 +65,7 @@ func New(version string, pins []Pin) (*Set, error) {
 		}
 	}
 	s := &Set{Schema: Schema, Version: version, Pins: make([]Pin, 0, len(pins))}
+	seen := make(map[string]bool, len(pins))
 	for _, p := range pins {
 		if err := checkName(p.Name); err != nil {
 			return nil, fmt.Errorf("pins: %w", err)
@@ -73,9 +74,10 @@ func New(version string, pins []Pin) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pins: %s: %w", p.Name, err)
 		}
-		if _, dup := s.Lookup(p.Name); dup {
+		if seen[p.Name] {
 			return nil, fmt.Errorf("pins: %s is pinned twice", p.Name)
 		}
+		seen[p.Name] = true
 		p.SHA256 = digest
 		p.Signers = slices.Clone(p.Signers)
 		s.Pins = append(s.Pins, p)
