@@ -25,11 +25,11 @@ func newGate(t *testing.T, g Gates, today Date) *Gate {
 }
 
 func TestNewGate(t *testing.T) {
-	if _, err := NewGate(all, nil, Date{2026, 1, 1}); err == nil {
-		t.Error("no data: accepted")
+	if _, err := NewGate(all, nil, Date{2026, 1, 1}); err == nil || err.Error() != "lifecycle: no release-cycle data" {
+		t.Errorf("no data: got %v", err)
 	}
-	if _, err := NewGate(all, realData(t), Date{2026, 1, 0}); err == nil {
-		t.Error("a month as today: accepted")
+	if _, err := NewGate(all, realData(t), Date{2026, 1, 0}); err == nil || err.Error() != `lifecycle: today must be a full date, not "2026-01"` {
+		t.Errorf("a month as today: got %v", err)
 	}
 	g := newGate(t, all, Date{2026, 1, 2})
 	c := g.Context()

@@ -172,8 +172,9 @@ func TestMergeKeepsEveryArtifact(t *testing.T) {
 		t.Errorf("reasons:\n%s\nwant:\n%s", strings.Join(reasons, "\n"), strings.Join(want, "\n"))
 	}
 	// Reconcile fails on the same input.
-	if _, err := Reconcile(page, api); err == nil {
-		t.Error("Reconcile accepted a mismatch")
+	var me *MismatchError
+	if _, err := Reconcile(page, api); !errors.As(err, &me) || !reflect.DeepEqual(me.Differences, diffs) {
+		t.Errorf("Reconcile: got %v, want a MismatchError of Merge's differences", err)
 	}
 }
 

@@ -68,8 +68,8 @@ func TestMarshal(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", f, got, tests[f])
 		}
 	}
-	if _, err := s.Marshal("yaml"); err == nil {
-		t.Error("an unknown format was written")
+	if _, err := s.Marshal("yaml"); err == nil || err.Error() != `pins: unknown format "yaml"` {
+		t.Errorf("an unknown format: got %v", err)
 	}
 }
 
