@@ -521,31 +521,20 @@ func FuzzResolve(f *testing.F) {
 }
 
 func TestListings(t *testing.T) {
-	s := New(filepath.Join("..", "..", "fixtures", "site"))
-	hs := httptest.NewServer(s)
-	defer hs.Close()
-	get := func(p string) (int, string) {
-		resp, err := http.Get(hs.URL + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	if code, _ := get("/ftp/python/3.12.4/"); code != http.StatusNotFound {
-		t.Errorf("listing served before SetListings: %d", code)
+	s, ts := newServer(t)
+	if resp, _ := get(t, ts, "/ftp/python/3.12.4/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("listing served before SetListings: %d", resp.StatusCode)
 	}
 	s.SetListings(true)
-	code, body := get("/ftp/python/")
-	if code != http.StatusOK || !strings.Contains(body, `<a href="3.12.4/">3.12.4/</a>`) {
-		t.Errorf("root listing: %d\n%s", code, body)
+	resp, body := get(t, ts, "/ftp/python/")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `<a href="3.12.4/">3.12.4/</a>`) {
+		t.Errorf("root listing: %d\n%s", resp.StatusCode, body)
 	}
-	code, body = get("/ftp/python/3.6.15/")
-	if code != http.StatusOK || !regexp.MustCompile(`<a href="Python-3.6.15.tgz">Python-3.6.15.tgz</a> \S+ \S+ +\d+\n`).MatchString(body) {
-		t.Errorf("release listing: %d\n%s", code, body)
+	resp, body = get(t, ts, "/ftp/python/3.6.15/")
+	if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`<a href="Python-3.6.15.tgz">Python-3.6.15.tgz</a> \S+ \S+ +\d+\n`).Match(body) {
+		t.Errorf("release listing: %d\n%s", resp.StatusCode, body)
 	}
-	if code, _ := get("/ftp/python/9.9.9/"); code != http.StatusNotFound {
-		t.Errorf("listing of a missing directory: %d", code)
+	if resp, _ := get(t, ts, "/ftp/python/9.9.9/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("listing of a missing directory: %d", resp.StatusCode)
 	}
 }
