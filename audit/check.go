@@ -177,13 +177,18 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
+		started := false // whether check has been handed to a sink
 		serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
-			if check != nil {
+			if started {
 				check.Abort(errors.New("the transfer started over"))
+				c, err := opt.Verifier.Start(t)
+				if err != nil {
+					return nil, err
+				}
+				check = c
 			}
-			c, err := opt.Verifier.Start(t)
-			check = c
-			return &countingSink{c: c, p: opt.Progress}, err
+			started = true
+			return &countingSink{c: check, p: opt.Progress}, nil
 		})
 		if serr != nil {
 			check.Abort(serr) // nothing read part-way is a verdict

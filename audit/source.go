@@ -56,6 +56,14 @@ func (d dirSource) path(rel string) (string, error) {
 	return filepath.Join(d.root, filepath.FromSlash(rel)), nil
 }
 
+func (d dirSource) open(rel string) (*os.File, error) {
+	p, err := d.path(rel)
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
 func (d dirSource) ReadDir(ctx context.Context, dir string) ([]FileInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -103,11 +111,7 @@ func (d dirSource) ReadDir(ctx context.Context, dir string) ([]FileInfo, error) 
 }
 
 func (d dirSource) ReadFile(ctx context.Context, rel string, limit int64) ([]byte, error) {
-	p, err := d.path(rel)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(p)
+	f, err := d.open(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +127,7 @@ func (d dirSource) ReadFile(ctx context.Context, rel string, limit int64) ([]byt
 }
 
 func (d dirSource) Stream(ctx context.Context, rel string, newSink func() (io.Writer, error)) error {
-	p, err := d.path(rel)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(p)
+	f, err := d.open(rel)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/pyverify/pyverify/internal/safetext"
 	"io/fs"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
 )
 
