@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"path/filepath"
 	"slices"
@@ -290,8 +289,7 @@ func (c *Check) Abort(cause error) ArtifactReport {
 	c.finished = true
 	c.hasher.Close()
 	if c.pgp != nil {
-		// Release the check's goroutines; its outcome is not a verdict.
-		c.pgp.finish(func() (hash.Hash, error) { return nil, cause })
+		c.pgp.abort()
 	}
 	return c.notRead(cause)
 }
