@@ -453,7 +453,7 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 		md5.Detail += " (integrity only: MD5 proves nothing about who made the file)"
 	}
 	sha := compareDigest(KindSHA256, "SHA-256", t.SHA256, sha256, true)
-	if sha.Status == StatusFail && isHexDigest(t.SHA256, 32) {
+	if sha.Reason == ReasonDigestMismatch {
 		sha.Detail = fmt.Sprintf("got %x, want %s", sha256, listedSHA256(t))
 		if signed, ok := bundleSignedDigest(t.Bundle.Data); ok {
 			sha.Detail += fmt.Sprintf("; the bundle signs %x", signed)
@@ -474,7 +474,10 @@ func digestListed(want string) bool {
 func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
 	r := CheckResult{Kind: kind}
 	want = strings.TrimSpace(want)
-	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
+	wantLen := 16 // bytes of an MD5 digest
+	if kind == KindSHA256 {
+		wantLen = 32
+	}
 	switch {
 	case !digestListed(want):
 		r.Status, r.Detail = StatusMissing, "no "+name+" listed"
