@@ -406,7 +406,7 @@ func verdict(rep ArtifactReport) (ArtifactReport, error) {
 	signed := false
 	var failures []CheckResult
 	for _, c := range rep.Checks {
-		if c.Status == StatusFail || c.Required && c.Status != StatusPass {
+		if failsArtifact(c) {
 			rep.OK = false
 			failures = append(failures, c)
 		}
