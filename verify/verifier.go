@@ -303,12 +303,8 @@ func (c *Check) notRead(cause error) ArtifactReport {
 	if cc, ok := CrossCheckResult(c.t); ok {
 		rep.Checks = append(rep.Checks, cc)
 	}
-	gap := c.reqErr
-	if gap == nil && c.req.noneExpected != nil && c.t.Bundle.Data == nil {
-		gap = c.req.noneExpected
-	}
-	if gap != nil {
-		rep.Checks = append(rep.Checks, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap})
+	if gap := policyGapOf(c.t, c.req, c.reqErr); gap != nil {
+		rep.Checks = append(rep.Checks, policyGapCheck(gap))
 	} else {
 		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore))
 	}
@@ -369,23 +365,33 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 	if c, ok := CrossCheckResult(t); ok {
 		rep.Checks = append(rep.Checks, c)
 	}
-	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {
-		// No signature is expected for it, and no bundle by the series'
-		// identity came with it: nothing to verify against.
-		reqErr = req.noneExpected
-	}
-	if reqErr != nil {
-		return policyGap(rep, reqErr)
+	if gap := policyGapOf(t, req, reqErr); gap != nil {
+		return policyGap(rep, gap)
 	}
 	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
 	rep.Checks = append(rep.Checks, pgpRes, sigRes)
 	return verdict(rep)
 }
 
+// policyGapOf returns why the policy cannot judge t, or nil: the lookup
+// failed (reqErr), or no signature is expected for t and no bundle by the
+// series' identity came with it, so there is nothing to verify against.
+func policyGapOf(t Target, req Requirement, reqErr error) error {
+	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {
+		return req.noneExpected
+	}
+	return reqErr
+}
+
+// policyGapCheck is the report's "policy" check of a policy gap.
+func policyGapCheck(gap error) CheckResult {
+	return CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
+}
+
 // policyGap ends the report of an artifact the policy cannot judge. Checks
 // that failed outright make it a plain failure; otherwise it is the gap.
 func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
-	pc := CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
+	pc := policyGapCheck(gap)
 	var failed []CheckResult
 	for _, c := range rep.Checks {
 		if c.Status == StatusFail {
