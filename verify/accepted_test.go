@@ -77,7 +77,8 @@ func TestAcceptedBeforeExpected310(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg := Target{Name: "python-3.10.1-embed-win32.zip", Version: manifest.MustParseVersion("3.10.1"), Bundle: Sidecar{Data: alien, Listed: true}}
-	if rep, err := v.VerifyDigest(tg, digest); err == nil || checkOf(rep, KindSigstore).Status != StatusFail {
+	if rep, err := v.VerifyDigest(tg, digest); err == nil || checkOf(rep, KindSigstore).Status != StatusFail ||
+		checkOf(rep, KindSigstore).Reason != ReasonBadSignature {
 		t.Errorf("alien bundle: err = %v, report = %+v", err, rep)
 	}
 

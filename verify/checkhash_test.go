@@ -115,8 +115,8 @@ func TestCheckHashing(t *testing.T) {
 						t.Errorf("%s not listed: %s %q", d.name, r.Status, r.Detail)
 					}
 				case strings.Trim(d.listed, "0") == "":
-					if r.Status != StatusFail {
-						t.Errorf("%s wrong: %s %q", d.name, r.Status, r.Detail)
+					if r.Status != StatusFail || r.Reason != ReasonDigestMismatch {
+						t.Errorf("%s wrong: %s %s %q", d.name, r.Status, r.Reason, r.Detail)
 					}
 				case tc.data[len(tc.data)-1] == data[len(data)-1] && r.Status != StatusPass:
 					t.Errorf("%s listed: %s %q", d.name, r.Status, r.Detail)

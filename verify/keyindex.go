@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -144,7 +142,7 @@ func indexKeyBlock(body []byte) ([]*keyringEntry, error) {
 			}
 			cur = &keyringEntry{}
 			if pk != nil {
-				cur.fpr, cur.ids = strings.ToUpper(hex.EncodeToString(pk.Fingerprint)), []uint64{pk.KeyId}
+				cur.fpr, cur.ids = fingerprintHex(pk), []uint64{pk.KeyId}
 				keys = append(keys, cur)
 			}
 			start = off

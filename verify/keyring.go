@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 )
 
@@ -219,8 +220,11 @@ func (k Keyring) Merge(other Keyring) Keyring {
 }
 
 // fingerprintOf returns the primary fingerprint of e in upper-case hex.
-func fingerprintOf(e *openpgp.Entity) string {
-	return strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))
+func fingerprintOf(e *openpgp.Entity) string { return fingerprintHex(e.PrimaryKey) }
+
+// fingerprintHex returns the fingerprint of pk in upper-case hex.
+func fingerprintHex(pk *packet.PublicKey) string {
+	return strings.ToUpper(hex.EncodeToString(pk.Fingerprint))
 }
 
 // normalizeFingerprint upper-cases fpr and drops spaces and a 0x prefix.

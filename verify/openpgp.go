@@ -138,7 +138,8 @@ func describeUnsupported(err error) string {
 // An openpgpCheck verifies one detached signature of an artifact. Create it
 // with startOpenPGP, feed it the artifact's bytes with Write if needsBytes
 // says so (Write never returns an error, so it never stops a shared
-// stream), then call finish exactly once.
+// stream), then call finish (or, when the bytes could not all be read,
+// abort) exactly once.
 //
 // An OpenPGP signature (version 4, of a binary document) is made over a
 // hash of the file's bytes followed by a suffix from the signature packet.
@@ -375,15 +376,7 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 			c.runs = append(c.runs, run)
 		}
 	}
-	for _, r := range c.runs {
-		if r.pw != nil {
-			r.pw.Close()
-		}
-	}
-	outcomes := make([]openpgpOutcome, len(c.runs))
-	for i, r := range c.runs {
-		outcomes[i] = <-r.done
-	}
+	outcomes := c.endRuns()
 	if c.decided != nil {
 		return *c.decided, nil
 	}
@@ -415,6 +408,24 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 		res.Signer = c.claimedSigner(c.ps.sigs[0])
 	}
 	return res, nil
+}
+
+// abort ends a check whose bytes could not all be read, in place of
+// finish: it releases the streaming runs' goroutines and verifies nothing.
+func (c *openpgpCheck) abort() { c.endRuns() }
+
+// endRuns closes the runs' pipes and waits for their outcomes.
+func (c *openpgpCheck) endRuns() []openpgpOutcome {
+	for _, r := range c.runs {
+		if r.pw != nil {
+			r.pw.Close()
+		}
+	}
+	outcomes := make([]openpgpOutcome, len(c.runs))
+	for i, r := range c.runs {
+		outcomes[i] = <-r.done
+	}
+	return outcomes
 }
 
 // pass builds the result of a good signature, with warnings for the legacy

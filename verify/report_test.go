@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"testing"
 )
 
@@ -25,7 +26,8 @@ func TestReportCarriesCheckedDigest(t *testing.T) {
 	other := append(bytes.Clone(f.data), 'x')
 	sumOther := sha256.Sum256(other)
 	rep, err = v.VerifyReader(tg, bytes.NewReader(other))
-	if err == nil || rep.SHA256 != hex.EncodeToString(sumOther[:]) {
+	if !errors.As(err, new(*VerificationError)) || checkOf(rep, KindSigstore).Reason != ReasonDigestMismatch ||
+		rep.SHA256 != hex.EncodeToString(sumOther[:]) {
 		t.Errorf("failed: sha256 %q, err %v; want the digest of the bytes read", rep.SHA256, err)
 	}
 

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"path/filepath"
 	"slices"
@@ -290,8 +289,7 @@ func (c *Check) Abort(cause error) ArtifactReport {
 	c.finished = true
 	c.hasher.Close()
 	if c.pgp != nil {
-		// Release the check's goroutines; its outcome is not a verdict.
-		c.pgp.finish(func() (hash.Hash, error) { return nil, cause })
+		c.pgp.abort()
 	}
 	return c.notRead(cause)
 }
@@ -305,12 +303,8 @@ func (c *Check) notRead(cause error) ArtifactReport {
 	if cc, ok := CrossCheckResult(c.t); ok {
 		rep.Checks = append(rep.Checks, cc)
 	}
-	gap := c.reqErr
-	if gap == nil && c.req.noneExpected != nil && c.t.Bundle.Data == nil {
-		gap = c.req.noneExpected
-	}
-	if gap != nil {
-		rep.Checks = append(rep.Checks, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap})
+	if gap := policyGapOf(c.t, c.req, c.reqErr); gap != nil {
+		rep.Checks = append(rep.Checks, policyGapCheck(gap))
 	} else {
 		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore))
 	}
@@ -371,23 +365,33 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 	if c, ok := CrossCheckResult(t); ok {
 		rep.Checks = append(rep.Checks, c)
 	}
-	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {
-		// No signature is expected for it, and no bundle by the series'
-		// identity came with it: nothing to verify against.
-		reqErr = req.noneExpected
-	}
-	if reqErr != nil {
-		return policyGap(rep, reqErr)
+	if gap := policyGapOf(t, req, reqErr); gap != nil {
+		return policyGap(rep, gap)
 	}
 	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
 	rep.Checks = append(rep.Checks, pgpRes, sigRes)
 	return verdict(rep)
 }
 
+// policyGapOf returns why the policy cannot judge t, or nil: the lookup
+// failed (reqErr), or no signature is expected for t and no bundle by the
+// series' identity came with it, so there is nothing to verify against.
+func policyGapOf(t Target, req Requirement, reqErr error) error {
+	if reqErr == nil && req.noneExpected != nil && t.Bundle.Data == nil {
+		return req.noneExpected
+	}
+	return reqErr
+}
+
+// policyGapCheck is the report's "policy" check of a policy gap.
+func policyGapCheck(gap error) CheckResult {
+	return CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
+}
+
 // policyGap ends the report of an artifact the policy cannot judge. Checks
 // that failed outright make it a plain failure; otherwise it is the gap.
 func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
-	pc := CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
+	pc := policyGapCheck(gap)
 	var failed []CheckResult
 	for _, c := range rep.Checks {
 		if c.Status == StatusFail {
@@ -408,7 +412,7 @@ func verdict(rep ArtifactReport) (ArtifactReport, error) {
 	signed := false
 	var failures []CheckResult
 	for _, c := range rep.Checks {
-		if c.Status == StatusFail || c.Required && c.Status != StatusPass {
+		if failsArtifact(c) {
 			rep.OK = false
 			failures = append(failures, c)
 		}
@@ -455,7 +459,7 @@ func digestChecks(t Target, d *Digests, sha256 []byte) []CheckResult {
 		md5.Detail += " (integrity only: MD5 proves nothing about who made the file)"
 	}
 	sha := compareDigest(KindSHA256, "SHA-256", t.SHA256, sha256, true)
-	if sha.Status == StatusFail && isHexDigest(t.SHA256, 32) {
+	if sha.Reason == ReasonDigestMismatch {
 		sha.Detail = fmt.Sprintf("got %x, want %s", sha256, listedSHA256(t))
 		if signed, ok := bundleSignedDigest(t.Bundle.Data); ok {
 			sha.Detail += fmt.Sprintf("; the bundle signs %x", signed)
@@ -476,7 +480,10 @@ func digestListed(want string) bool {
 func compareDigest(kind Kind, name, want string, got []byte, have bool) CheckResult {
 	r := CheckResult{Kind: kind}
 	want = strings.TrimSpace(want)
-	wantLen := map[Kind]int{KindMD5: 16, KindSHA256: 32}[kind]
+	wantLen := 16 // bytes of an MD5 digest
+	if kind == KindSHA256 {
+		wantLen = 32
+	}
 	switch {
 	case !digestListed(want):
 		r.Status, r.Detail = StatusMissing, "no "+name+" listed"

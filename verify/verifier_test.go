@@ -491,11 +491,11 @@ func TestCheckStreamsOnce(t *testing.T) {
 	if err != nil || !rep.OK {
 		t.Fatalf("err = %v, report = %+v", err, rep)
 	}
-	if _, err := c.Write([]byte("x")); err == nil {
-		t.Error("write after Finish accepted")
+	if _, err := c.Write([]byte("x")); err == nil || !strings.HasSuffix(err.Error(), ": write after Finish") {
+		t.Errorf("write after Finish: err = %v", err)
 	}
-	if _, err := c.Finish(); err == nil {
-		t.Error("second Finish accepted")
+	if _, err := c.Finish(); err == nil || !strings.HasSuffix(err.Error(), ": Finish called twice") {
+		t.Errorf("second Finish: err = %v", err)
 	}
 }
 
@@ -542,8 +542,8 @@ func TestAbortKeepsWhatDoesNotNeedTheBytes(t *testing.T) {
 	if rep.OK || rep.Error != "http://x/Python-3.10.6.tgz: HTTP 404 Not Found" || checkOf(rep, KindSize).Reason != ReasonNotRead {
 		t.Errorf("report = %+v", rep)
 	}
-	if _, err := c.Finish(); err == nil {
-		t.Error("Finish after Abort accepted")
+	if _, err := c.Finish(); err == nil || !strings.HasSuffix(err.Error(), ": Finish called twice") {
+		t.Errorf("Finish after Abort: err = %v", err)
 	}
 	if d := c.Digests(); d.Size != 0 || d.SHA256 != nil {
 		t.Errorf("Digests after Abort = %+v, want none", d)
