@@ -51,7 +51,7 @@ func TestCheckHashing(t *testing.T) {
 		data      []byte
 		procs     int
 		wantMD5   bool // the hasher computes MD5
-		wantSHA   bool // the hasher computes SHA-256
+		wantSHA   bool // the hasher computes SHA-256 (always: the report carries it)
 		wantBytes bool // the OpenPGP check is fed the bytes
 		wantOK    bool
 		wantPGP   string // detail prefix
@@ -61,11 +61,11 @@ func TestCheckHashing(t *testing.T) {
 		{"sha256 sig, sha256 listed", crypto.SHA256, "", sha256hex, data, 0, false, true, false, true, "good signature"},
 		{"sha256 sig, n/a listed", crypto.SHA256, " N/A ", "n/a", data, 0, false, true, false, true, "good signature"},
 		{"sha512 sig, both listed", crypto.SHA512, md5hex, sha256hex, data, 0, true, true, true, true, "good signature"},
-		{"sha512 sig, md5 listed", crypto.SHA512, md5hex, "", data, 0, true, false, true, true, "good signature"},
+		{"sha512 sig, md5 listed", crypto.SHA512, md5hex, "", data, 0, true, true, true, true, "good signature"},
 		{"sha512 sig, sha256 listed", crypto.SHA512, "", sha256hex, data, 0, false, true, true, true, "good signature"},
-		{"sha512 sig, nothing listed", crypto.SHA512, "", "", data, 0, false, false, true, true, "good signature"},
+		{"sha512 sig, nothing listed", crypto.SHA512, "", "", data, 0, false, true, true, true, "good signature"},
 		{"sha256 sig, tampered", crypto.SHA256, "", "", tampered, 0, false, true, false, false, "BAD signature"},
-		{"sha512 sig, tampered", crypto.SHA512, "", "", tampered, 0, false, false, true, false, "BAD signature"},
+		{"sha512 sig, tampered", crypto.SHA512, "", "", tampered, 0, false, true, true, false, "BAD signature"},
 		{"sha256 sig, one CPU", crypto.SHA256, md5hex, sha256hex, data, 1, true, true, false, true, "good signature"},
 		{"sha512 sig, one CPU", crypto.SHA512, md5hex, sha256hex, data, 1, true, true, true, true, "good signature"},
 		{"wrong md5", crypto.SHA256, strings.Repeat("0", 32), sha256hex, data, 0, true, true, false, false, "good signature"},
@@ -102,6 +102,9 @@ func TestCheckHashing(t *testing.T) {
 			rep, err := c.Finish()
 			if rep.OK != tc.wantOK || (err == nil) != tc.wantOK {
 				t.Errorf("OK = %v, err = %v", rep.OK, err)
+			}
+			if s := sha256.Sum256(tc.data); rep.SHA256 != hex.EncodeToString(s[:]) {
+				t.Errorf("report SHA-256 %q, want the checked bytes' %x", rep.SHA256, s)
 			}
 			for _, d := range []struct {
 				kind   Kind

@@ -187,14 +187,12 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 			sinks = append(sinks, c.pgp)
 		}
 	}
-	// Compute only the digests something needs. Without a listed value, the
-	// report says "no MD5 listed" or "no SHA-256 listed" either way.
-	var which Digest
+	// SHA-256 is always computed: the report carries it (pins, SBOM
+	// binding and audit state use it). MD5 only when one is listed; without
+	// a listed value the report says "no MD5 listed" either way.
+	which := DigestSHA256
 	if digestListed(t.MD5) {
 		which |= DigestMD5
-	}
-	if digestListed(t.SHA256) || t.Bundle.Data != nil || c.pgp != nil && c.pgp.shareSHA256 {
-		which |= DigestSHA256
 	}
 	c.hasher = NewHasherOf(which, sinks...)
 	return c, nil
