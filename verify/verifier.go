@@ -222,7 +222,7 @@ func checkName(name string) error {
 	case name == "":
 		return errors.New("verify: target has no name")
 	case len(name) > 255, name == ".", name == "..", strings.ContainsAny(name, `/\`), !printable(name):
-		return fmt.Errorf("verify: %s: not a plain file name", escape(name))
+		return fmt.Errorf("%q: not a plain file name", escape(name))
 	}
 	return nil
 }

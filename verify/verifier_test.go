@@ -631,3 +631,14 @@ func BenchmarkVerifyReader(b *testing.B) {
 		}
 	}
 }
+
+func TestStartRejectsNameSubjectFirst(t *testing.T) {
+	f := newVerifierFixture(t)
+	v := f.verifier(t)
+	tg := f.target("3.10.6")
+	tg.Name = "Python-3.10.6\x1b.tgz"
+	_, err := v.Start(tg)
+	if err == nil || err.Error() != `"Python-3.10.6\x1b.tgz": not a plain file name` {
+		t.Errorf("err = %q, want the escaped name first", err)
+	}
+}
