@@ -221,7 +221,7 @@ func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, ga
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
-	return finishRunReport(u, rep, errs, cached, asJSON)
+	return finishReport(u, rep, errs, cached, asJSON)
 }
 
 // outcomes splits pipeline results into reports and errors; a failure to
