@@ -14,7 +14,8 @@ import (
 	"github.com/pyverify/pyverify/manifest"
 )
 
-const defaultBaseURL = "https://www.python.org"
+// defaultBaseURL is where release data comes from without --base-url.
+const defaultBaseURL = releasedata.PythonOrg
 
 // netFlags are the flags that say where release data comes from.
 type netFlags struct {
