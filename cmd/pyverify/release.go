@@ -95,7 +95,7 @@ func releaseError(err error, mode releasedata.Mode) error {
 	var ue *releasedata.UnreachableError
 	switch {
 	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
-		return inputError(withHint(err, "check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
+		return inputError(withHint(err, "%s", checkVersionHint))
 	case errors.As(err, &de) && mode == releasedata.Both:
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
 	}
