@@ -163,7 +163,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
-	return explainLocal(finishRunReport(u, rep, errs, nil, f.asJSON), files, targets, reports)
+	return explainLocal(finishReport(u, rep, errs, nil, f.asJSON), files, targets, reports)
 }
 
 // sidecarSuffixes are the suffixes of the files python.org publishes
@@ -501,16 +501,11 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 	return &rep, t, err
 }
 
-// finishReport prints the report and turns the outcomes into the command's
-// error: verification failures first (exit 1), then network and I/O
-// failures (3), then policy gaps (4).
-func finishReport(u *ui, reports []verify.ArtifactReport, errs []error, cached map[string]bool, asJSON bool) error {
-	return finishRunReport(u, &verify.Report{Artifacts: reports}, errs, cached, asJSON)
-}
-
-// finishRunReport is finishReport for a report that also carries the
-// run's sources and warnings.
-func finishRunReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
+// finishReport prints the report rep (its artifacts, and the run's sources
+// and warnings) and turns the outcomes into the command's error:
+// verification failures first (exit 1), then network and I/O failures (3),
+// then policy gaps (4).
+func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
 	rep.Schema, rep.OK = verify.ReportSchema, true
 	reports := rep.Artifacts
 	if rep.Artifacts == nil {

@@ -71,7 +71,7 @@ func fallbackHint(err error) string {
 	case errors.Is(err, manifest.ErrNotReleasePage):
 		return "is --base-url a python.org mirror? It must serve release pages at /downloads/release/"
 	case errors.Is(err, download.ErrNotFound):
-		return "check the version: python.org lists its releases at " + defaultBaseURL + "/downloads/"
+		return checkVersionHint
 	case isRateLimited(err):
 		// Not retried: more --retries would not help.
 		return "the server limits how often it may be asked (HTTP 429): try again later; python.org's JSON API allows about 100 anonymous requests a day"
@@ -80,6 +80,9 @@ func fallbackHint(err error) string {
 	}
 	return ""
 }
+
+// checkVersionHint is the next step for a release the server does not have.
+const checkVersionHint = "check the version: python.org lists its releases at " + defaultBaseURL + "/downloads/"
 
 // isRateLimited reports whether err is a 429 Too Many Requests answer.
 func isRateLimited(err error) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/pins"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -30,7 +31,7 @@ func cmdPins(ctx context.Context, u *ui, args []string) error {
 		for _, f := range pins.Formats {
 			names = append(names, string(f))
 		}
-		return usagef(cmd, "--format %q: want one of %s", sanitize(format), strings.Join(names, ", "))
+		return usagef(cmd, "--format %s: want one of %s", safetext.Quote(format), strings.Join(names, ", "))
 	}
 	_, results, _, err := verifyRelease(ctx, u, cmd, vf)
 	if err != nil {

@@ -14,7 +14,8 @@ import (
 	"github.com/pyverify/pyverify/manifest"
 )
 
-const defaultBaseURL = "https://www.python.org"
+// defaultBaseURL is where release data comes from without --base-url.
+const defaultBaseURL = releasedata.PythonOrg
 
 // netFlags are the flags that say where release data comes from.
 type netFlags struct {
@@ -94,7 +95,7 @@ func releaseError(err error, mode releasedata.Mode) error {
 	var ue *releasedata.UnreachableError
 	switch {
 	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
-		return inputError(withHint(err, "check the version: python.org lists its releases at %s/downloads/", defaultBaseURL))
+		return inputError(withHint(err, "%s", checkVersionHint))
 	case errors.As(err, &de) && mode == releasedata.Both:
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
 	}

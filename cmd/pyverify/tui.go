@@ -409,10 +409,7 @@ func (u *ui) printVersion(v string, d *lifecycle.Data) {
 // printLifecycle writes 'pyverify lifecycle': a table of every series, or
 // the details of one series or release.
 func (u *ui) printLifecycle(r *lifecycle.Report) {
-	data := "release-cycle data in " + sanitize(r.Data)
-	if r.Data == "embedded" {
-		data = "embedded release-cycle.json"
-	}
+	data := lifecycleDataName(r.Data)
 	if r.DataDate != "" {
 		data += ", " + r.DataDateKind + " " + r.DataDate
 	}
@@ -493,10 +490,7 @@ func (u *ui) reportLifecycle(lc *verify.LifecycleContext) {
 	if lc == nil {
 		return
 	}
-	data := "release-cycle data in " + sanitize(lc.Data)
-	if lc.Data == "embedded" {
-		data = "embedded release-cycle.json"
-	}
+	data := lifecycleDataName(lc.Data)
 	if lc.DataDate != "" {
 		data += " (" + lc.DataDateKind + " " + lc.DataDate + ")"
 	}
@@ -505,4 +499,13 @@ func (u *ui) reportLifecycle(lc *verify.LifecycleContext) {
 		gates = append(gates, "--"+g)
 	}
 	fmt.Fprintf(u.stdout, "lifecycle gates %s evaluated for %s with the %s\n", strings.Join(gates, " "), lc.Today, data)
+}
+
+// lifecycleDataName names the lifecycle data d ("embedded", or a file or
+// URL) for a report.
+func lifecycleDataName(d string) string {
+	if d == "embedded" {
+		return "embedded release-cycle.json"
+	}
+	return "release-cycle data in " + sanitize(d)
 }

@@ -148,7 +148,7 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	for _, c := range classes {
 		mc, ok := manifest.ParseClass(strings.ToLower(c))
 		if !ok {
-			return nil, usagef(cmd, "--os: unknown class %q (want one of %s)", sanitize(c), classList())
+			return nil, usagef(cmd, "--os: unknown class %s (want one of %s)", safetext.Quote(c), classList())
 		}
 		f.classes = append(f.classes, mc)
 	}
@@ -221,7 +221,7 @@ func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, ga
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
-	return finishRunReport(u, rep, errs, cached, asJSON)
+	return finishReport(u, rep, errs, cached, asJSON)
 }
 
 // outcomes splits pipeline results into reports and errors; a failure to

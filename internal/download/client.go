@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 const (
@@ -152,15 +154,15 @@ func (c *Client) Resolve(rawURL string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("%s: invalid URL: %w", clean(rawURL), err)
+		return nil, fmt.Errorf("%s: invalid URL: %w", safetext.URL(rawURL), err)
 	}
 	if c.Mirror != nil && isPythonOrg(u) {
 		if u, err = c.mirror(u); err != nil {
-			return nil, fmt.Errorf("%s: %w", clean(rawURL), err)
+			return nil, fmt.Errorf("%s: %w", safetext.URL(rawURL), err)
 		}
 	}
 	if err := c.check(u); err != nil {
-		return nil, fmt.Errorf("%s: %w", clean(u.Redacted()), err)
+		return nil, fmt.Errorf("%s: %w", safetext.URL(u.Redacted()), err)
 	}
 	return u, nil
 }
@@ -183,10 +185,10 @@ func isPythonOrg(u *url.URL) bool {
 func (c *Client) mirror(u *url.URL) (*url.URL, error) {
 	m := c.Mirror
 	if err := c.check(m); err != nil {
-		return nil, fmt.Errorf("mirror %s: %w", clean(m.String()), err)
+		return nil, fmt.Errorf("mirror %s: %w", safetext.URL(m.String()), err)
 	}
 	if m.RawQuery != "" || m.Fragment != "" {
-		return nil, fmt.Errorf("mirror %s: has a query or fragment", clean(m.String()))
+		return nil, fmt.Errorf("mirror %s: has a query or fragment", safetext.URL(m.String()))
 	}
 	for seg := range strings.SplitSeq(u.Path, "/") {
 		if seg == "." || seg == ".." {
@@ -243,10 +245,10 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	prev := via[len(via)-1].URL
 	if to.Scheme != "https" && (to.Scheme != prev.Scheme || !strings.EqualFold(to.Host, prev.Host)) {
-		return &redirectError{fmt.Sprintf("redirect to %s host %+q refused: only https or same-host redirects are followed", clean(to.Scheme), to.Host)}
+		return &redirectError{fmt.Sprintf("redirect to %s host %+q refused: only https or same-host redirects are followed", safetext.URL(to.Scheme), to.Host)}
 	}
 	if err := c.check(to); err != nil {
-		return &redirectError{fmt.Sprintf("redirect to %s host %+q refused: %v", clean(to.Scheme), to.Host, err)}
+		return &redirectError{fmt.Sprintf("redirect to %s host %+q refused: %v", safetext.URL(to.Scheme), to.Host, err)}
 	}
 	return nil
 }

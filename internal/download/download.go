@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safetext"
 )
 
 // Fetch gets a small document (a page, API JSON, a sidecar) into memory. A
@@ -24,7 +26,7 @@ func (c *Client) Fetch(ctx context.Context, rawURL string, limit int64) ([]byte,
 		return nil, err
 	}
 	if limit < 0 {
-		return nil, fmt.Errorf("%s: negative limit %d", clean(u.String()), limit)
+		return nil, fmt.Errorf("%s: negative limit %d", safetext.URL(u.String()), limit)
 	}
 	var buf bytes.Buffer
 	err = c.retry(ctx, u, func() error {
@@ -77,7 +79,7 @@ func (c *Client) Download(ctx context.Context, rawURL, partPath string, limit in
 		return 0, err
 	}
 	if limit < 0 {
-		return 0, fmt.Errorf("%s: negative limit %d", clean(u.String()), limit)
+		return 0, fmt.Errorf("%s: negative limit %d", safetext.URL(u.String()), limit)
 	}
 	if progress == nil {
 		progress = func(int64) {}
@@ -390,9 +392,9 @@ func wrap(u *url.URL, err error, n int) error {
 		return err
 	}
 	if n > 1 {
-		return fmt.Errorf("%s: %w after %d attempts", clean(u.String()), err, n)
+		return fmt.Errorf("%s: %w after %d attempts", safetext.URL(u.String()), err, n)
 	}
-	return fmt.Errorf("%s: %w", clean(u.String()), err)
+	return fmt.Errorf("%s: %w", safetext.URL(u.String()), err)
 }
 
 // parseContentRange parses a Content-Range header value of the form

@@ -52,7 +52,7 @@ func newHTTPError(u *url.URL, resp *http.Response) *HTTPError {
 // Error returns "URL: HTTP status", followed by " after N attempts" when the
 // request was retried.
 func (e *HTTPError) Error() string {
-	s := clean(e.URL) + ": HTTP " + e.Status
+	s := safetext.URL(e.URL) + ": HTTP " + e.Status
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
@@ -182,9 +182,9 @@ func describeNetError(err error) string {
 	var op *net.OpError
 	switch {
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "no such host " + clean(dnsErr.Name)
+		return "no such host " + safetext.URL(dnsErr.Name)
 	case errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, &op) && op.Addr != nil:
-		return "connection refused by " + clean(op.Addr.String())
+		return "connection refused by " + safetext.URL(op.Addr.String())
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
 	case errors.Is(err, syscall.ECONNRESET):
@@ -220,6 +220,3 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	return max(0, min(d, maxRetryAfter))
 }
-
-// clean makes an untrusted URL safe to print: see internal/safetext.
-func clean(s string) string { return safetext.URL(s) }

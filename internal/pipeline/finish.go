@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/pyverify/pyverify/internal/download"
@@ -42,6 +43,57 @@ func finish(ctx context.Context, res Result, cached string, target verify.Target
 	}
 	res.Path, res.Err = placeVerified(cached, opt.Dest, res.Artifact.Name, target, res.Report)
 	return res
+}
+
+// placeVerified places the verified file, then the signatures that
+// verified it (FILE.asc, FILE.sigstore), so that 'pyverify check FILE' can
+// verify it again offline. A signature the checks did not pass (one the
+// policy ignores for the release) is not placed.
+func placeVerified(src, dest, name string, t verify.Target, rep verify.ArtifactReport) (string, error) {
+	path, err := place(src, dest, name)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range rep.Checks {
+		var data []byte
+		suffix := ""
+		switch {
+		case c.Status != verify.StatusPass:
+			continue
+		case c.Kind == verify.KindOpenPGP:
+			data, suffix = t.Signature.Data, ".asc"
+		case c.Kind == verify.KindSigstore:
+			data, suffix = t.Bundle.Data, ".sigstore"
+		}
+		if data == nil {
+			continue
+		}
+		if err := writeFile(dest, name+suffix, data); err != nil {
+			return path, err
+		}
+	}
+	return path, nil
+}
+
+// writeFile writes data to dest/name through a temporary file, so that
+// dest/name is either absent or complete.
+func writeFile(dest, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dest, name))
+	}
+	return err
 }
 
 // bindSBOM fetches the SBOM at url (if listed) and adds the sbom check to

@@ -53,7 +53,7 @@ type Options struct {
 	Progress func(int64)
 	// SBOM asks for each verified artifact's SBOM to be fetched and bound
 	// to its digest (package sbom); an artifact whose SBOM does not bind
-	// fails and is not placed. See sbom.go.
+	// fails and is not placed. See finish.go.
 	SBOM bool
 	// SBOMDest, if set, receives the SBOMs that bound (with SBOM).
 	SBOMDest string
@@ -218,57 +218,6 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		return fail(err)
 	}
 	return finish(ctx, res, cached, target, opt)
-}
-
-// placeVerified places the verified file, then the signatures that
-// verified it (FILE.asc, FILE.sigstore), so that 'pyverify check FILE' can
-// verify it again offline. A signature the checks did not pass (one the
-// policy ignores for the release) is not placed.
-func placeVerified(src, dest, name string, t verify.Target, rep verify.ArtifactReport) (string, error) {
-	path, err := place(src, dest, name)
-	if err != nil {
-		return "", err
-	}
-	for _, c := range rep.Checks {
-		var data []byte
-		suffix := ""
-		switch {
-		case c.Status != verify.StatusPass:
-			continue
-		case c.Kind == verify.KindOpenPGP:
-			data, suffix = t.Signature.Data, ".asc"
-		case c.Kind == verify.KindSigstore:
-			data, suffix = t.Bundle.Data, ".sigstore"
-		}
-		if data == nil {
-			continue
-		}
-		if err := writeFile(dest, name+suffix, data); err != nil {
-			return path, err
-		}
-	}
-	return path, nil
-}
-
-// writeFile writes data to dest/name through a temporary file, so that
-// dest/name is either absent or complete.
-func writeFile(dest, name string, data []byte) error {
-	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dest, name))
-	}
-	return err
 }
 
 // admit asks opt.Admit, if set, whether a verified file may be placed.
