@@ -168,7 +168,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 
 // sidecarSuffixes are the suffixes of the files python.org publishes
 // beside an artifact.
-var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
+var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", sbom.Suffix}
 
 // dropSidecars removes from files the signature files of other files given
 // (check dl/* names FILE and FILE.asc): they are read as FILE's signatures.

@@ -174,8 +174,9 @@ Flags:
                        SHA256SUMS or JSON form): every FILE must be pinned, and
                        signatures are checked as ever. With no FILE, checks
                        every pinned file in the current directory
-    --jobs N           files checked in parallel (default: 2, or 2/3 of the
-                       CPUs when more than 3; each file uses two already)
+    --jobs N           files checked in parallel (default: 1 on one CPU, else
+                       2/3 of the CPUs, at least 2 and at most 64; each file
+                       uses two already)
     --json             print the report as JSON on standard output
 
 ` + trustFlagsText + `
