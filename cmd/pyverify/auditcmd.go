@@ -19,7 +19,6 @@ import (
 	"github.com/pyverify/pyverify/audit"
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/manifest"
-	"github.com/pyverify/pyverify/verify"
 )
 
 // maxAuditReport caps a shard report read by --merge.
@@ -94,10 +93,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	trust, err := auditTrustDigest(&f.trust)
-	if err != nil {
-		return err
-	}
+	trust := auditTrustDigest(&f.trust)
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -342,26 +338,9 @@ func mirrorStreamer(c *download.Client) audit.Streamer {
 	}
 }
 
-// auditTrustDigest digests the trust material and the verifier options, so
-// that a state file's outcomes are re-checked when any of them changes.
-func auditTrustDigest(t *trustFlags) (string, error) {
-	read := func(flagName, path string, embedded []byte) ([]byte, error) {
-		if path == "" {
-			return embedded, nil
-		}
-		return readTrustFile(flagName, path)
-	}
-	policy, err := read("policy", t.policy, verify.DefaultPolicyJSON())
-	if err != nil {
-		return "", err
-	}
-	keyring, err := read("keyring", t.keyring, []byte(strings.Join(verify.DefaultKeyring().Fingerprints(), "\n")))
-	if err != nil {
-		return "", err
-	}
-	root, err := read("trusted-root", t.trustedRoot, verify.DefaultTrustedRoot())
-	if err != nil {
-		return "", err
-	}
-	return audit.TrustDigest([]byte("pyverify "+buildVersion()), policy, keyring, root, []byte(t.require.String())), nil
+// auditTrustDigest digests the trust material the verifier was built from
+// (t.verifier must have run) and the verifier options, so that a state file
+// or a shard report made under other trust is never taken for this one's.
+func auditTrustDigest(t *trustFlags) string {
+	return audit.TrustDigest([]byte("pyverify "+buildVersion()), t.used.policy, t.used.keyring, t.used.root, []byte(t.require.String()))
 }
