@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -117,5 +119,73 @@ func TestSpoolEntriesSortedAndRemoved(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(dir); len(files) != 0 {
 		t.Errorf("Close left %d files", len(files))
+	}
+}
+
+// BenchmarkReportJSON writes the --json report of n entries (copies of a
+// verified fixture artifact's entry, with its checks) whole, as pyverify
+// audit did (every entry in memory, the output in one buffer), and through
+// a Spool, as it does now, and reports the heap in use at the end of the
+// write (peak-heap-MB, after a collection: what the report holds).
+func BenchmarkReportJSON(b *testing.B) {
+	ft := loadFixtureTrust(b)
+	rep := mustRunFull(b, ft.options(copyMirror(b)))
+	var proto Entry
+	for _, e := range rep.Entries {
+		if len(e.Checks) > len(proto.Checks) {
+			proto = e
+		}
+	}
+	for _, n := range []int{12500, 50000} {
+		entries := func(yield func(Entry)) {
+			for i := range n {
+				e := proto
+				e.Path = fmt.Sprintf("3.12.%d/Python-3.12.%d-%d.tgz", i/20, i/20, i)
+				yield(e)
+			}
+		}
+		heap := func() float64 {
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			return float64(ms.HeapInuse) / 1e6
+		}
+		b.Run(fmt.Sprintf("whole/entries=%d", n), func(b *testing.B) {
+			var peak float64
+			for b.Loop() {
+				r := &Report{Schema: Schema, Root: "mirror", Listing: "none"}
+				entries(func(e Entry) { r.Entries = append(r.Entries, e) })
+				r.finish()
+				var out bytes.Buffer
+				enc := json.NewEncoder(&out)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(r); err != nil {
+					b.Fatal(err)
+				}
+				peak = max(peak, heap())
+				runtime.KeepAlive(r)
+			}
+			b.ReportMetric(peak, "peak-heap-MB")
+		})
+		b.Run(fmt.Sprintf("spool/entries=%d", n), func(b *testing.B) {
+			var peak float64
+			for b.Loop() {
+				sp := NewSpool(b.TempDir())
+				entries(func(e Entry) {
+					if err := sp.Add(e); err != nil {
+						b.Fatal(err)
+					}
+				})
+				r := &Report{Schema: Schema, Root: "mirror", Listing: "none"}
+				r.finish()
+				if err := WriteJSON(io.Discard, r, sp); err != nil {
+					b.Fatal(err)
+				}
+				peak = max(peak, heap())
+				sp.Close()
+			}
+			b.ReportMetric(peak, "peak-heap-MB")
+		})
 	}
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -239,7 +240,7 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 
 func decodeRecord(data []byte) (stateRecord, error) {
 	var rec stateRecord
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {
 		return rec, fmt.Errorf("malformed record: %v", err)
