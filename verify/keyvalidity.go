@@ -72,6 +72,9 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	at := sig.CreationTime
 	primary := copies[0].PrimaryKey
 
+	if matches(primary) && at.Unix() < primary.CreationTime.Unix() {
+		return validKey{}, pgperrors.ErrSignatureOlderThanKey
+	}
 	// The primary key's own validity at T is needed whichever key signed.
 	pNotes, pSig, err := primaryValidAt(copies, at, cfg)
 	if err != nil {
@@ -84,9 +87,6 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	if matches(primary) {
 		if !canSignWith(pSig, primary, cfg) {
 			return validKey{}, pgperrors.StructuralError("the primary key's self-signature does not allow signing")
-		}
-		if at.Unix() < primary.CreationTime.Unix() {
-			return validKey{}, pgperrors.ErrSignatureOlderThanKey
 		}
 		return validKey{pub: primary, entity: copies[0], primary: true, notes: pNotes}, nil
 	}
@@ -122,6 +122,9 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	if sub == nil {
 		return validKey{}, pgperrors.ErrUnknownIssuer
 	}
+	if at.Unix() < sub.CreationTime.Unix() {
+		return validKey{}, pgperrors.ErrSignatureOlderThanKey
+	}
 	notes := pNotes
 	if len(bindings) == 0 {
 		return validKey{}, pgperrors.StructuralError("the signing subkey has no valid binding signature")
@@ -139,9 +142,6 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	}
 	if err := keyAlgorithmAllowed(sub, cfg); err != nil {
 		return validKey{}, err
-	}
-	if at.Unix() < sub.CreationTime.Unix() {
-		return validKey{}, pgperrors.ErrSignatureOlderThanKey
 	}
 	notes = append(append(notes, bNotes...), rNotes...)
 	return validKey{pub: sub, entity: subEntity, notes: notes}, nil
