@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"crypto"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,3 +198,35 @@ func (k *histKey) public() []byte {
 }
 
 func (k *histKey) fingerprint() string { return fingerprintOf(k.e) }
+
+func TestKeyringKeyHistory(t *testing.T) {
+	k := newHistKey(t, "History", day0("2020-01-01"), false).
+		certify(day0("2020-01-01"), day0("2021-01-01"), false).
+		certify(day0("2022-06-01"), day0("2030-01-01"), false).
+		addSigningSubkey(day0("2020-02-01")).bind(day0("2020-02-01"), zero).
+		revoke(day0("2023-01-01"), reason(packet.KeyRetired), true)
+	keys, err := ReadKeyring(bytes.NewReader(k.public()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := keys.KeyHistory(strings.ToLower(k.fingerprint()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := fingerprintHex(k.e.Subkeys[len(k.e.Subkeys)-1].PublicKey)
+	want := KeyHistory{
+		Fingerprint: k.fingerprint(), Name: "History", Created: day0("2020-01-01"), Expires: day0("2030-01-01"),
+		Bindings: []KeyBinding{
+			{Made: day0("2020-01-01"), Until: day0("2021-01-01")},
+			{Made: day0("2022-06-01"), Until: day0("2030-01-01")},
+			{Subkey: sub, Made: day0("2020-02-01")},
+		},
+		Revocations: []KeyRevocation{{Subkey: sub, Made: day0("2023-01-01"), Reason: "retired", Soft: true}},
+	}
+	if !reflect.DeepEqual(h, want) {
+		t.Errorf("KeyHistory =\n%+v\nwant\n%+v", h, want)
+	}
+	if _, err := keys.KeyHistory("0000000000000000000000000000000000000000"); err == nil {
+		t.Error("no error for a key not in the keyring")
+	}
+}
