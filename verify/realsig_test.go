@@ -181,6 +181,28 @@ func TestRealReleaseSignatureFile(t *testing.T) {
 		t.Fatal("the recorded SHA-256 is not the file's")
 	}
 	asc := readFixtureIn(t, "real", realTarball+".asc")
+	// The whole verifier, as `pyverify check` runs it: with the release's
+	// listed size and SHA-256 and its .asc (no bundle), the file is OK; a
+	// flipped byte fails OpenPGP and SHA-256.
+	v, err := NewVerifier(DefaultPolicy(), DefaultKeyring(), mustDefaultRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := Target{Name: realTarball, Version: manifest.MustParseVersion("3.13.5"), Size: int64(len(data)), SHA256: st.sha256,
+		Signature: Sidecar{Data: asc, Listed: true}}
+	rep, err := v.VerifyReader(target, bytes.NewReader(data))
+	if err != nil || !rep.OK {
+		t.Errorf("verifier: OK = %v, %v", rep.OK, err)
+	}
+	if r := checkOf(rep, KindOpenPGP); r.Status != StatusPass || r.Detail != realWantDetail {
+		t.Errorf("verifier: openpgp %s %q", r.Status, r.Detail)
+	}
+	bad := bytes.Clone(data)
+	bad[len(bad)/2] ^= 1
+	rep, err = v.VerifyReader(target, bytes.NewReader(bad))
+	if err == nil || rep.OK || checkOf(rep, KindOpenPGP).Status != StatusFail || checkOf(rep, KindSHA256).Status != StatusFail {
+		t.Errorf("verifier, tampered: OK = %v, %v, openpgp %s, sha256 %s", rep.OK, err, checkOf(rep, KindOpenPGP).Status, checkOf(rep, KindSHA256).Status)
+	}
 	for _, tampered := range []bool{false, true} {
 		b := data
 		if tampered {
