@@ -151,3 +151,39 @@ func TestEmbeddedKeyringKeepsEverySelfSignature(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMergeKeyHistory feeds arbitrary key sources to the merge: it must not
+// panic, and whatever it returns must read back as a keyring of the keys
+// asked for.
+func FuzzMergeKeyHistory(f *testing.F) {
+	for _, name := range []string{"rm.pub.asc", "two.old.pub.asc", "two.new.pub.asc", "revoked.pub.asc", "subkey.pub.asc"} {
+		f.Add(readFixture(f, name))
+	}
+	f.Add(dearmoredFixture(f, "dsa.pub.asc"))
+	fp := fixtureFingerprints(f)
+	want := []string{fp["rm"], fp["two"], fp["revoked"], fp["sub"], fp["dsa"]}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var present []string
+		if kr, err := ReadKeyring(bytes.NewReader(data)); err == nil {
+			for _, w := range want {
+				if kr.Has(w) {
+					present = append(present, w)
+				}
+			}
+		}
+		out, err := mergeKeyHistory(present, []keySource{{name: "fuzz", data: data}})
+		if err != nil {
+			return
+		}
+		kr, err := ReadKeyring(bytes.NewReader(out))
+		if len(present) == 0 {
+			return
+		}
+		if err != nil {
+			t.Fatalf("merged keyring does not read back: %v", err)
+		}
+		if got := kr.Fingerprints(); !slices.Equal(got, slices.Sorted(slices.Values(present))) {
+			t.Fatalf("merged keys %v, want %v", got, present)
+		}
+	})
+}

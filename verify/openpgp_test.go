@@ -67,10 +67,10 @@ func testReq(legacy bool, signers ...Signer) Requirement {
 	return Requirement{Series: "3.13", OpenPGP: signers, OpenPGPLegacy: legacy}
 }
 
-// runOpenPGP checks asc over data in each way a check can hash the bytes:
-// streaming them through go-crypto's reader in uneven chunks, hashing them
-// itself, and sharing the caller's SHA-256. Every way must give the same
-// result; the streamed one is returned.
+// runOpenPGP checks asc over data in each way a check can hash the bytes,
+// fed in uneven chunks: a hash per signature, one hash per algorithm, and
+// sharing the caller's SHA-256. Every way must give the same result; the
+// per-signature one is returned.
 func runOpenPGP(t testing.TB, keys Keyring, req Requirement, data, asc []byte) (CheckResult, []string) {
 	t.Helper()
 	var res CheckResult
@@ -94,7 +94,7 @@ func runOpenPGP(t testing.TB, keys Keyring, req Requirement, data, asc []byte) (
 		if hashing == pgpPerSignature {
 			res, warnings = r, w
 		} else if !reflect.DeepEqual(r, res) || !slices.Equal(w, warnings) {
-			t.Errorf("hashing %d: %+v %q, but streaming gives %+v %q", hashing, r, w, res, warnings)
+			t.Errorf("hashing %d: %+v %q, but hashing per signature gives %+v %q", hashing, r, w, res, warnings)
 		}
 	}
 	return res, warnings
