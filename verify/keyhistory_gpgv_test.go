@@ -103,6 +103,19 @@ func TestKeyHistoryDifferentialGPGV(t *testing.T) {
 			key: func(t testing.TB) *histKey {
 				return newHistKey(t, "Certify Only", day0("2020-01-01"), false).certify(day0("2020-01-01"), zero, false)
 			}},
+		{name: "no key flags, legacy series", sigAt: "2021-06-01", legacy: true, status: StatusPass, detail: "good signature made 2021-06-01 by ",
+			key: func(t testing.TB) *histKey {
+				k := newHistKey(t, "Old Style", day0("2020-01-01"), false)
+				k.noFlags = true
+				return k.certify(day0("2020-01-01"), zero, true)
+			}},
+		{name: "no key flags outside legacy series", sigAt: "2021-06-01", status: StatusFail,
+			detail: "the primary key's self-signature does not allow signing", gpgv: gpgvStricter,
+			key: func(t testing.TB) *histKey {
+				k := newHistKey(t, "Old Style", day0("2020-01-01"), false)
+				k.noFlags = true
+				return k.certify(day0("2020-01-01"), zero, true)
+			}},
 		{name: "signing subkey", sigAt: "2021-06-01", bySubkey: true, status: StatusPass, detail: " (subkey ",
 			key: func(t testing.TB) *histKey {
 				return newHistKey(t, "Sub", day0("2020-01-01"), false).certify(day0("2020-01-01"), zero, false).

@@ -23,6 +23,9 @@ type histKey struct {
 	e   *openpgp.Entity
 	uid string
 	cfg *packet.Config
+	// noFlags: certify writes no key flags subpacket, as gpg did before
+	// 2003 or so.
+	noFlags bool
 }
 
 func day0(s string) time.Time {
@@ -84,6 +87,9 @@ func (k *histKey) certify(at, until time.Time, sign bool) *histKey {
 	}
 	s := k.newSig(pk, typ, at)
 	s.FlagsValid, s.FlagCertify, s.FlagSign = true, true, sign
+	if k.noFlags {
+		s.FlagsValid, s.FlagCertify, s.FlagSign = false, false, false
+	}
 	s.KeyLifetimeSecs = lifetime(pk, until)
 	var err error
 	if pk.Version == 6 {

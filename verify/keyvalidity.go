@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -86,7 +87,7 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 
 	if matches(primary) {
 		if !canSignWith(pSig, primary, cfg) {
-			return validKey{}, pgperrors.StructuralError("the primary key's self-signature does not allow signing")
+			return validKey{}, errors.New("the primary key's self-signature does not allow signing")
 		}
 		return validKey{pub: primary, entity: copies[0], primary: true, notes: pNotes}, nil
 	}
@@ -127,7 +128,7 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	}
 	notes := pNotes
 	if len(bindings) == 0 {
-		return validKey{}, pgperrors.StructuralError("the signing subkey has no valid binding signature")
+		return validKey{}, errors.New("the signing subkey has no valid binding signature")
 	}
 	rNotes, err := revokedAt(revocations, at, "subkey")
 	if err != nil {
@@ -138,7 +139,7 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 		return validKey{}, err
 	}
 	if !canSignWith(bind, sub, cfg) {
-		return validKey{}, pgperrors.StructuralError("the subkey is not bound for signing")
+		return validKey{}, errors.New("the subkey is not bound for signing")
 	}
 	if err := keyAlgorithmAllowed(sub, cfg); err != nil {
 		return validKey{}, err
@@ -183,7 +184,7 @@ func primaryValidAt(copies []*openpgp.Entity, at time.Time, cfg *packet.Config) 
 		}
 	}
 	if len(selfSigs) == 0 {
-		return nil, nil, pgperrors.StructuralError("no valid self signature found")
+		return nil, nil, errors.New("no valid self signature found")
 	}
 	rNotes, err := revokedAt(revocations, at, "key")
 	if err != nil {

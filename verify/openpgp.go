@@ -31,14 +31,17 @@ const minRSABits = 2047
 func strictOpenPGPConfig() *packet.Config { return &packet.Config{} }
 
 // legacyOpenPGPConfig also accepts DSA keys, SHA-1 message signatures and
-// RSA keys from 1024 bits, as old python.org releases need. MD5 and
-// RIPEMD-160 stay rejected.
+// RSA keys from 1024 bits, as old python.org releases need, and keys whose
+// self-signatures carry no key flags (made before gpg wrote them, like
+// Martin v. Löwis's key of 2002): their use then follows from their
+// algorithm, as gpg decides it. MD5 and RIPEMD-160 stay rejected.
 func legacyOpenPGPConfig() *packet.Config {
 	return &packet.Config{
-		MinRSABits:                  1024,
-		RejectPublicKeyAlgorithms:   map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true},
-		RejectHashAlgorithms:        map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
-		RejectMessageHashAlgorithms: map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+		InsecureAllowAllKeyFlagsWhenMissing: true,
+		MinRSABits:                          1024,
+		RejectPublicKeyAlgorithms:           map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true},
+		RejectHashAlgorithms:                map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+		RejectMessageHashAlgorithms:         map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
 	}
 }
 
