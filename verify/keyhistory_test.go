@@ -236,3 +236,50 @@ func TestKeyringKeyHistory(t *testing.T) {
 		t.Error("no error for a key not in the keyring")
 	}
 }
+
+// TestKeyCopiesPooled: a keyring holding two copies of a key, the old one
+// with the key's first self-signature and the new one with a later
+// self-signature and a signing subkey it alone binds, judges signatures
+// with their union.
+func TestKeyCopiesPooled(t *testing.T) {
+	data := []byte("pooled copies")
+	k := newHistKey(t, "Pooled", day0("2020-01-01"), false).certify(day0("2020-01-01"), day0("2021-01-01"), true)
+	old := k.public()
+	early := k.sign(data, day0("2020-06-01"), crypto.SHA256, false)
+	k.e.Identities[k.uid].SelfCertifications = nil // re-published minimal
+	k.certify(day0("2022-01-01"), day0("2030-01-01"), false).addSigningSubkey(day0("2022-01-01")).bind(day0("2022-01-01"), zero)
+	newCopy := k.public()
+	late := k.sign(data, day0("2023-06-01"), crypto.SHA256, true)
+	var keys Keyring
+	for _, b := range [][]byte{old, newCopy} {
+		kr, err := ReadKeyring(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = keys.Merge(kr)
+	}
+	req := testReq(false, Signer{Name: "Pooled", OpenPGP: []string{k.fingerprint()}})
+	for _, asc := range [][]byte{early, late} {
+		if res, _ := runOpenPGP(t, keys, req, data, asc); res.Status != StatusPass || strings.Contains(res.Detail, ";") {
+			t.Errorf("%s %q, want a pass needing no leniency", res.Status, res.Detail)
+		}
+	}
+}
+
+// TestFutureSelfSignatureIgnored: a self-signature dated after now cannot
+// lift an expiry (nor can one whose own validity has ended).
+func TestFutureSelfSignatureIgnored(t *testing.T) {
+	data := []byte("future")
+	k := newHistKey(t, "Future", day0("2020-01-01"), false).
+		certify(day0("2020-01-01"), day0("2021-01-01"), true).
+		certify(time.Now().AddDate(1, 0, 0), day0("2090-01-01"), true)
+	asc := k.sign(data, day0("2021-06-01"), crypto.SHA256, false)
+	keys, err := ReadKeyring(bytes.NewReader(k.public()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := testReq(false, Signer{Name: "Future", OpenPGP: []string{k.fingerprint()}})
+	if res, _ := runOpenPGP(t, keys, req, data, asc); res.Status != StatusFail || !strings.Contains(res.Detail, "had expired when the signature was made") {
+		t.Errorf("%s %q", res.Status, res.Detail)
+	}
+}

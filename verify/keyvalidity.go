@@ -134,7 +134,7 @@ func signingKeyAt(copies []*openpgp.Entity, sig *packet.Signature, cfg *packet.C
 	if err != nil {
 		return validKey{}, err
 	}
-	bind, bNotes, err := inForceAt(sub, bindings, at, "subkey binding")
+	bind, bNotes, err := inForceAt(sub, bindings, at, cfg.Now(), "subkey binding")
 	if err != nil {
 		return validKey{}, err
 	}
@@ -190,7 +190,7 @@ func primaryValidAt(copies []*openpgp.Entity, at time.Time, cfg *packet.Config) 
 	if err != nil {
 		return nil, nil, err
 	}
-	s, notes, err := inForceAt(primary, selfSigs, at, "key binding")
+	s, notes, err := inForceAt(primary, selfSigs, at, cfg.Now(), "key binding")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -199,8 +199,9 @@ func primaryValidAt(copies []*openpgp.Entity, at time.Time, cfg *packet.Config) 
 
 // inForceAt picks, among the verified self-signatures sigs of key pk, the
 // one that says pk was valid at time at (see the rule above), and notes any
-// leniency. what names the binding in the notes.
-func inForceAt(pk *packet.PublicKey, sigs []*packet.Signature, at time.Time, what string) (*packet.Signature, []string, error) {
+// leniency. The newest self-signature is the newest still in force now (not
+// expired, not dated in the future). what names the binding in the notes.
+func inForceAt(pk *packet.PublicKey, sigs []*packet.Signature, at, now time.Time, what string) (*packet.Signature, []string, error) {
 	slices.SortStableFunc(sigs, func(a, b *packet.Signature) int {
 		return a.CreationTime.Compare(b.CreationTime)
 	})
@@ -213,8 +214,13 @@ func inForceAt(pk *packet.PublicKey, sigs []*packet.Signature, at time.Time, wha
 	if then != nil && !pk.KeyExpired(then, at) {
 		return then, nil, nil
 	}
-	newest := sigs[len(sigs)-1]
-	if newest.CreationTime.Unix() > at.Unix() && !pk.KeyExpired(newest, at) {
+	var newest *packet.Signature
+	for _, s := range sigs {
+		if !s.SigExpired(now) {
+			newest = s
+		}
+	}
+	if newest != nil && newest.CreationTime.Unix() > at.Unix() && !pk.KeyExpired(newest, at) {
 		var note string
 		if then == nil {
 			note = fmt.Sprintf("%s renewed %s, after the signature", what, day(newest.CreationTime))

@@ -362,7 +362,9 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 			continue
 		}
 		for _, g := range c.groups {
-			if len(openpgp.EntityList{g[0]}.KeysById(*sig.IssuerKeyId)) == 0 {
+			if !slices.ContainsFunc(g, func(e *openpgp.Entity) bool {
+				return len(openpgp.EntityList{e}.KeysById(*sig.IssuerKeyId)) > 0
+			}) {
 				continue
 			}
 			k, err := signingKeyAt(g, sig, c.cfg)
