@@ -207,7 +207,13 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 			case c.Status == verify.StatusFail || c.Status == verify.StatusMissing && c.Required:
 				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			case c.Status == verify.StatusPass && c.Signer != "":
-				lines = append(lines, fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer)))
+				l := fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer))
+				// The OpenPGP time rule's leniency follows "; " in the
+				// detail ("key binding renewed …"): never silent.
+				if _, note, ok := strings.Cut(c.Detail, "; "); ok && c.Kind == verify.KindOpenPGP {
+					l += " (" + sanitize(note) + ")"
+				}
+				lines = append(lines, l)
 			case c.Status == verify.StatusPass && c.Kind == verify.KindLifecycle:
 				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			}
