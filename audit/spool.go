@@ -276,9 +276,12 @@ func WriteJSON(w io.Writer, rep *Report, sp *Spool) error {
 	// A string in JSON holds no raw newline: this is the report's own key.
 	const key = "\n  \"entries\": ["
 	i := bytes.Index(out, []byte(key+"]"))
-	if sp == nil || sp.Len() == 0 || i < 0 {
+	if sp == nil || sp.Len() == 0 {
 		_, err := w.Write(out)
 		return err
+	}
+	if i < 0 {
+		return errors.New("audit: the report has no entries field to write the spooled entries in")
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(out[:i+len(key)])
