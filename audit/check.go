@@ -235,11 +235,13 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 // and were compared with the same listed values, keep their recorded
 // checks, so the report is the one a full check gives.
 func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactReport, bool) {
-	if stale == nil || t.Signature.Data != nil || len(stale.Entry.Checks) < 2 {
+	if stale == nil || t.Signature.Data != nil {
 		return verify.ArtifactReport{}, false
 	}
-	old := stale.Entry.Checks
-	if old[0].Kind != verify.KindSize || old[1].Kind != verify.KindMD5 {
+	recorded := verify.ArtifactReport{Checks: stale.Entry.Checks}
+	size, hasSize := recorded.Check(verify.KindSize)
+	md5, hasMD5 := recorded.Check(verify.KindMD5)
+	if !hasSize || !hasMD5 {
 		return verify.ArtifactReport{}, false
 	}
 	sum, err := hex.DecodeString(stale.Entry.SHA256)
@@ -247,14 +249,10 @@ func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactR
 		return verify.ArtifactReport{}, false
 	}
 	rep, _ := opt.Verifier.VerifyDigest(t, sum)
-	if len(rep.Checks) < 2 || rep.Checks[0].Kind != verify.KindSize || rep.Checks[1].Kind != verify.KindMD5 {
+	if _, ok := rep.Check(verify.KindSize); !ok {
 		return verify.ArtifactReport{}, false
 	}
-	rep.Checks[0], rep.Checks[1] = old[0], old[1]
-	for _, c := range old[:2] {
-		if c.Status == verify.StatusFail || c.Required && c.Status != verify.StatusPass {
-			rep.OK = false
-		}
-	}
+	rep.Replace(size)
+	rep.Replace(md5)
 	return rep, true
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/names"
+	"github.com/pyverify/pyverify/report"
 )
 
 // PolicySchema is the value of the "schema" field of a policy file.
@@ -22,8 +23,8 @@ const maxPolicySize = 1 << 20
 
 // ErrPolicyGap is wrapped by errors that say the policy does not name who
 // signs an artifact: its series is not in the policy, or no signer is pinned
-// for its class. A gap is never a pass.
-var ErrPolicyGap = errors.New("policy gap")
+// for its class. A gap is never a pass. It is [report.ErrPolicyGap].
+var ErrPolicyGap = report.ErrPolicyGap
 
 // A Policy says, per release series, whose signatures an artifact must carry.
 // It is data, read by ParsePolicy from a JSON file of this form:

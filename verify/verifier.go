@@ -138,21 +138,6 @@ type Sidecar struct {
 	Path string
 }
 
-// A VerificationError reports an artifact that failed verification. It
-// lists every failed check.
-type VerificationError struct {
-	Name     string
-	Failures []CheckResult
-}
-
-func (e *VerificationError) Error() string {
-	var parts []string
-	for _, f := range e.Failures {
-		parts = append(parts, string(f.Kind)+": "+f.Detail)
-	}
-	return e.Name + ": " + strings.Join(parts, "; ")
-}
-
 // A Check verifies one artifact as its bytes stream through it. Write the
 // artifact's bytes exactly once, in order, then call Finish; when the bytes
 // could not all be read (a download or a file read failed part-way), call
@@ -364,11 +349,13 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 		rep.Checks = append(rep.Checks, c)
 	}
 	if gap := policyGapOf(t, req, reqErr); gap != nil {
-		return policyGap(rep, gap)
+		rep.Checks = append(rep.Checks, policyGapCheck(gap))
+	} else {
+		pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
+		rep.Checks = append(rep.Checks, pgpRes, sigRes)
 	}
-	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
-	rep.Checks = append(rep.Checks, pgpRes, sigRes)
-	return verdict(rep)
+	rep.Decide()
+	return rep, rep.Err()
 }
 
 // policyGapOf returns why the policy cannot judge t, or nil: the lookup
@@ -384,51 +371,6 @@ func policyGapOf(t Target, req Requirement, reqErr error) error {
 // policyGapCheck is the report's "policy" check of a policy gap.
 func policyGapCheck(gap error) CheckResult {
 	return CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
-}
-
-// policyGap ends the report of an artifact the policy cannot judge. Checks
-// that failed outright make it a plain failure; otherwise it is the gap.
-func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
-	pc := policyGapCheck(gap)
-	var failed []CheckResult
-	for _, c := range rep.Checks {
-		if c.Status == StatusFail {
-			failed = append(failed, c)
-		}
-	}
-	rep.Checks = append(rep.Checks, pc)
-	if len(failed) > 0 {
-		return rep, &VerificationError{Name: rep.Name, Failures: append(failed, pc)}
-	}
-	return rep, fmt.Errorf("%s: %w", rep.Name, gap)
-}
-
-// verdict sets rep.OK: every required check passed, none failed, and at
-// least one signature verified.
-func verdict(rep ArtifactReport) (ArtifactReport, error) {
-	rep.OK = true
-	signed := false
-	var failures []CheckResult
-	for _, c := range rep.Checks {
-		if failsArtifact(c) {
-			rep.OK = false
-			failures = append(failures, c)
-		}
-		if (c.Kind == KindOpenPGP || c.Kind == KindSigstore) && c.Status == StatusPass {
-			signed = true
-		}
-	}
-	if !signed && rep.OK {
-		// The rules never get here; this keeps an unsigned artifact from
-		// ever passing if they change.
-		rep.OK = false
-		failures = append(failures, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
-			Detail: "no signature verified", Reason: ReasonUnsigned})
-	}
-	if !rep.OK {
-		return rep, &VerificationError{Name: rep.Name, Failures: failures}
-	}
-	return rep, nil
 }
 
 // digestChecks compares the size and checksums with the listed values.

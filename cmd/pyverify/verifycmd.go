@@ -233,8 +233,7 @@ func outcomes(results []pipeline.Result) ([]verify.ArtifactReport, []error, map[
 	for i, r := range results {
 		reports[i], errs[i] = r.Report, r.Err
 		if r.Err != nil && !isVerifyOutcome(r.Err) {
-			reports[i].OK = false
-			reports[i].Error = r.Err.Error()
+			reports[i].SetError(r.Err.Error())
 		}
 		cached[r.Artifact.Name] = r.Cached
 	}

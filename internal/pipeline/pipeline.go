@@ -198,7 +198,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
 				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
 			}
-			res.Report.Checks = append([]verify.CheckResult{tooLarge}, res.Report.Checks[1:]...)
+			res.Report.Replace(tooLarge)
 		}
 		return fail(err)
 	}
@@ -234,18 +234,11 @@ func admit(opt Options, rep *verify.ArtifactReport) error {
 // report.
 func disagreed(res Result, t verify.Target) Result {
 	cc, _ := verify.CrossCheckResult(t)
-	res.Report.OK = false
 	if res.Report.Error == "" {
-		res.Report.Error = res.Err.Error()
+		res.Report.SetError(res.Err.Error())
 	}
-	has := false
-	for _, c := range res.Report.Checks {
-		has = has || c.Kind == verify.KindCrossCheck
-	}
-	if !has {
-		res.Report.Checks = append(res.Report.Checks, cc)
-	}
-	res.Err = &verify.VerificationError{Name: t.Name, Failures: []verify.CheckResult{cc}}
+	res.Report.Replace(cc)
+	res.Err = res.Report.Err()
 	return res
 }
 
