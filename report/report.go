@@ -129,6 +129,13 @@ type Check struct {
 	Signer string `json:"signer,omitempty"`
 	// Required reports whether the policy required this check to pass.
 	Required bool `json:"required"`
+	// Accepted reports, for a signature check (openpgp, sigstore), whether
+	// the policy names a signer of its kind for the artifact: a signature
+	// of this kind would have counted, whether or not one was there. A
+	// report tells by it an absent signature nothing needed from one whose
+	// absence leaves the artifact without any valid signature. It is not
+	// part of the JSON form.
+	Accepted bool `json:"-"`
 	// Reason, set when the check fails the artifact (and on checks not
 	// run because the file could not be read), says why in one stable
 	// word, such as "digest-mismatch" (see Reason).

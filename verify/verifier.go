@@ -469,6 +469,10 @@ func sidecarAbsent(what string, s Sidecar) string {
 func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult) {
 	op := openpgpResult(t, req, haveBytes, pgp)
 	sg := v.sigstoreResult(t, req, sha256)
+	// What the report needs to tell an absent signature nothing needed
+	// from one whose absence matters.
+	op.Accepted = len(req.OpenPGP) > 0 && !req.SigstoreOnly
+	sg.Accepted = req.Sigstore != nil
 	v.applyRules(t, req, &op, &sg)
 	signatureReason(&op)
 	signatureReason(&sg)

@@ -103,7 +103,6 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err

@@ -17,8 +17,6 @@ import (
 type trustFlags struct {
 	policy, keyring, trustedRoot string
 	require                      listFlag
-	// loaded is the policy verifier loaded, for the report.
-	loaded *verify.Policy
 	// used holds, once verifier has run, the bytes of the trust material
 	// it built the verifier from (the keyring as its fingerprints when it
 	// is the embedded one), so that what is recorded about the trust
@@ -100,7 +98,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.loaded = p
 	keys := verify.DefaultKeyring()
 	t.used.keyring = []byte(strings.Join(keys.Fingerprints(), "\n"))
 	if t.keyring != "" {

@@ -59,7 +59,6 @@ func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*rel
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return nil, nil, nil, err
