@@ -123,7 +123,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 			return outcome{err: err}
 		}
 		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.Inode == j.file.Inode && rec.Context == key {
-			if rec.Trust == opt.Trust {
+			if rec.Trust == opt.Verifier.Fingerprint() {
 				return outcome{entry: rec.Entry, artifact: true, reused: true, record: &rec, hashed: -1}
 			}
 			stale = &rec
@@ -222,7 +222,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}
 	if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Kind == Unreadable }) && j.file.ModTimeNS != 0 {
 		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, Inode: j.file.Inode,
-			Context: key, Trust: opt.Trust, Entry: e}
+			Context: key, Trust: opt.Verifier.Fingerprint(), Entry: e}
 	}
 	return o
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,6 +75,9 @@ type Policy struct {
 	series     map[string]*seriesPolicy
 	// file is the normalized form, kept for MarshalJSON.
 	file policyJSON
+	// source is the SHA-256 of the file the policy was parsed from: the
+	// verifier's Fingerprint covers the file as written.
+	source [32]byte
 }
 
 // A Signer is a person whose signatures the policy trusts.
@@ -218,7 +222,12 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("policy: unexpected data after the JSON object")
 	}
-	return buildPolicy(f)
+	p, err := buildPolicy(f)
+	if err != nil {
+		return nil, err
+	}
+	p.source = sha256.Sum256(data)
+	return p, nil
 }
 
 // jsonError words an encoding/json error so that it names the field.

@@ -19,10 +19,11 @@ import (
 // for an artifact's release and class must verify, whatever sidecar files
 // happen to be available. It is safe for concurrent use.
 type Verifier struct {
-	policy   *Policy
-	keys     Keyring
-	sigstore *sigstoreChecker
-	require  []Kind
+	policy      *Policy
+	keys        Keyring
+	sigstore    *sigstoreChecker
+	require     []Kind
+	fingerprint string
 }
 
 // An Option changes how a Verifier decides. Options that conflict are
@@ -90,7 +91,11 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require}, nil
+	fp, err := fingerprintOfTrust(p, keys, trustedRoot, o.require)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp}, nil
 }
 
 // A Target describes one artifact to verify and what is known about it.

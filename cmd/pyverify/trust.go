@@ -17,11 +17,6 @@ import (
 type trustFlags struct {
 	policy, keyring, trustedRoot string
 	require                      listFlag
-	// used holds, once verifier has run, the bytes of the trust material
-	// it built the verifier from (the keyring as its fingerprints when it
-	// is the embedded one), so that what is recorded about the trust
-	// (audit's trust digest) is what verified, read once.
-	used struct{ policy, keyring, root []byte }
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -76,7 +71,6 @@ func readCapped(path string, limit int64) ([]byte, error) {
 // loadPolicy returns the policy named by --policy, or the embedded one.
 func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	if t.policy == "" {
-		t.used.policy = verify.DefaultPolicyJSON()
 		return verify.DefaultPolicy(), nil
 	}
 	data, err := readTrustFile("policy", t.policy)
@@ -87,7 +81,6 @@ func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	if err != nil {
 		return nil, badTrustFile("policy", t.policy, err)
 	}
-	t.used.policy = data
 	return p, nil
 }
 
@@ -99,7 +92,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 		return nil, err
 	}
 	keys := verify.DefaultKeyring()
-	t.used.keyring = []byte(strings.Join(keys.Fingerprints(), "\n"))
 	if t.keyring != "" {
 		data, err := readTrustFile("keyring", t.keyring)
 		if err != nil {
@@ -108,7 +100,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 		if keys, err = verify.ReadKeyring(bytes.NewReader(data)); err != nil {
 			return nil, badTrustFile("keyring", t.keyring, err)
 		}
-		t.used.keyring = data
 	}
 	rootJSON := verify.DefaultTrustedRoot()
 	if t.trustedRoot != "" {
@@ -116,7 +107,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			return nil, err
 		}
 	}
-	t.used.root = rootJSON
 	tm, err := verify.LoadTrustedRoot(rootJSON)
 	if err != nil {
 		if t.trustedRoot == "" {
