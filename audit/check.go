@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/pyverify/pyverify/manifest"
@@ -37,38 +35,6 @@ func contextKey(j job, extraKey string) string {
 	}
 	fmt.Fprintf(h, "extra %q\n", extraKey)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// countingSink feeds a check, telling Progress how many bytes went by.
-type countingSink struct {
-	c *verify.Check
-	p Progress
-}
-
-func (s *countingSink) Write(b []byte) (int, error) {
-	n, err := s.c.Write(b)
-	if s.p != nil {
-		s.p.Read(int64(n))
-	}
-	return n, err
-}
-
-func (s *countingSink) ReadFrom(r io.Reader) (int64, error) {
-	if s.p != nil {
-		r = &countingReader{r: r, p: s.p}
-	}
-	return s.c.ReadFrom(r)
-}
-
-type countingReader struct {
-	r io.Reader
-	p Progress
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.p.Read(int64(n))
-	return n, err
 }
 
 // auditArtifact decides one artifact: from the state when nothing it
@@ -172,34 +138,25 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		rep = r
 		e.Size, e.MD5, e.SHA256 = stale.Entry.Size, stale.Entry.MD5, stale.Entry.SHA256
 	} else {
-		check, err := opt.Verifier.Start(t)
+		var progress func(int64)
+		if opt.Progress != nil {
+			progress = opt.Progress.Read
+		}
+		stream, err := opt.Verifier.NewStream(t, progress)
 		if err != nil {
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
-		started := false // whether check has been handed to a sink
-		serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
-			if started {
-				check.Abort(errors.New("the transfer started over"))
-				c, err := opt.Verifier.Start(t)
-				if err != nil {
-					return nil, err
-				}
-				check = c
-			}
-			started = true
-			return &countingSink{c: check, p: opt.Progress}, nil
-		})
-		if serr != nil {
-			check.Abort(serr) // nothing read part-way is a verdict
+		if serr := opt.Source.Stream(ctx, j.path, stream.Attempt); serr != nil {
+			stream.Abort(serr) // nothing read part-way is a verdict
 			if ctx.Err() != nil {
 				return outcome{aborted: true}
 			}
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
-		rep, _ = check.Finish()
-		d := check.Digests()
+		rep, _ = stream.Finish()
+		d := stream.Digests()
 		e.Size, e.MD5, e.SHA256 = d.Size, hex.EncodeToString(d.MD5), hex.EncodeToString(d.SHA256)
 		hashed = d.Size
 	}

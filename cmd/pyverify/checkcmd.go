@@ -17,7 +17,6 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
-	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/names"
@@ -141,7 +140,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				reports[i], errs[i] = pipeline.VerifyFile(files[i], targets[i], v, nil)
+				reports[i], errs[i] = v.VerifyFile(files[i], targets[i], nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
 				}
