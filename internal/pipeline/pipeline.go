@@ -62,7 +62,7 @@ type Options struct {
 	// becomes the Result's Err. It must be safe for concurrent use.
 	Admit func(rep *verify.ArtifactReport) error
 	// Describe, if set, adds to an artifact's target what the release
-	// data's sources say about it (see releasedata.Release.Describe): a
+	// data's sources say about it (see release.Release.Describe): a
 	// disagreement between them fails the artifact. It must be safe for
 	// concurrent use.
 	Describe func(manifest.Artifact, *verify.Target)
