@@ -77,26 +77,35 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 	var o verifierOptions
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
+			return nil, &TrustError{err}
 		}
 	}
 	for _, s := range p.Signers() {
 		for _, f := range s.OpenPGP {
 			if !keys.Has(f) {
-				return nil, fmt.Errorf("verify: the policy pins key %s for %s, but the keyring does not hold it", f, s.Name)
+				return nil, &TrustError{fmt.Errorf("the policy pins key %s for %s, but the keyring does not hold it", f, s.Name)}
 			}
 		}
 	}
 	sc, err := newSigstoreChecker(trustedRoot, p.SigstoreRequireSCT())
 	if err != nil {
-		return nil, fmt.Errorf("verify: %w", err)
+		return nil, &TrustError{err}
 	}
 	fp, err := fingerprintOfTrust(p, keys, trustedRoot, o.require)
 	if err != nil {
-		return nil, fmt.Errorf("verify: %w", err)
+		return nil, &TrustError{err}
 	}
 	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp}, nil
 }
+
+// A TrustError reports trust material or options that NewVerifier cannot
+// build a verifier from: the policy pins a key the keyring lacks, an option
+// is wrong, the trusted root is unusable. Err says what, without the
+// package's name, so that a caller can name the file at fault instead.
+type TrustError struct{ Err error }
+
+func (e *TrustError) Error() string { return "verify: " + e.Err.Error() }
+func (e *TrustError) Unwrap() error { return e.Err }
 
 // A Target describes one artifact to verify and what is known about it.
 type Target struct {
@@ -534,7 +543,7 @@ func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) sign
 		case errors.Is(err, errSigstoreDigestMismatch):
 			sg.Status, sg.Detail, sg.Reason = StatusFail, digestMismatch(t, sha256), ReasonDigestMismatch
 		case err != nil:
-			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
+			sg.Status, sg.Detail = StatusFail, sigstoreDetail(err)
 		case req.SigstoreExpected:
 			sg.Status, sg.Detail = StatusPass, "bundle verified: the signed SHA-256 is the file's"
 		default:

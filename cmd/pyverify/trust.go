@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/verify"
@@ -130,7 +129,10 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	v, err := verify.NewVerifier(p, keys, tm, opts...)
 	if err != nil {
 		// The policy and the keys do not fit: name the file the user gave.
-		cause := errors.New(strings.TrimPrefix(err.Error(), "verify: "))
+		var cause error = err
+		if te := (*verify.TrustError)(nil); errors.As(err, &te) {
+			cause = te.Err
+		}
 		switch {
 		case t.keyring != "":
 			return nil, badTrustFile("keyring", t.keyring, cause)
