@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -82,7 +82,7 @@ func (g *Gate) Context() *verify.LifecycleContext {
 // know v's series; then the gates cannot be evaluated and the error wraps
 // both verify.ErrPolicyGap and ErrUnknownSeries (fail closed). A check
 // that fails carries verify.ReasonRefused or verify.ReasonLifecycleUnknown.
-func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
+func (g *Gate) Check(v names.Version) (verify.CheckResult, error) {
 	res := verify.CheckResult{Kind: verify.KindLifecycle, Required: true}
 	if v.IsZero() {
 		res.Status, res.Reason, res.Detail = verify.StatusMissing, verify.ReasonLifecycleUnknown, "no release version: the lifecycle gates cannot be evaluated"
@@ -124,7 +124,7 @@ func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
 
 // PhaseName says what kind of release v is: "a final release", "alpha 2",
 // "beta 1", "release candidate 3".
-func PhaseName(v manifest.Version) string {
+func PhaseName(v names.Version) string {
 	switch v.Pre {
 	case "a":
 		return fmt.Sprintf("alpha %d", v.PreNum)
@@ -144,7 +144,7 @@ func PhaseName(v manifest.Version) string {
 // whatever err was; an error that kept the artifact from being checked is
 // kept in rep.Error. When the gates cannot be evaluated, a verification
 // failure stays one and a success becomes a policy gap.
-func (g *Gate) Apply(rep *verify.ArtifactReport, v manifest.Version, err error) error {
+func (g *Gate) Apply(rep *verify.ArtifactReport, v names.Version, err error) error {
 	res, gerr := g.Check(v)
 	rep.Checks = append(rep.Checks, res)
 	var ve *verify.VerificationError

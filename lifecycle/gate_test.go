@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -84,7 +84,7 @@ func TestCheck(t *testing.T) {
 			"Python 3.6: end of life since 2021-12-23, refused by --deny-eol and --deny-security-only; " +
 				"3.6.0b4 is a pre-release (beta 4), refused by --deny-prerelease"},
 	} {
-		res, err := newGate(t, tc.gates, today).Check(manifest.MustParseVersion(tc.version))
+		res, err := newGate(t, tc.gates, today).Check(names.MustParseVersion(tc.version))
 		wantReason := verify.Reason("")
 		if tc.status == verify.StatusFail {
 			wantReason = verify.ReasonRefused
@@ -97,7 +97,7 @@ func TestCheck(t *testing.T) {
 
 func TestCheckDateWins(t *testing.T) {
 	// On 2026-12-03 the data still lists 3.10 as security, but its end of life (2026-10) has passed.
-	res, err := newGate(t, Gates{DenyEOL: true}, Date{2026, 12, 3}).Check(manifest.MustParseVersion("3.10.19"))
+	res, err := newGate(t, Gates{DenyEOL: true}, Date{2026, 12, 3}).Check(names.MustParseVersion("3.10.19"))
 	want := "Python 3.10: end of life since 2026-10, refused by --deny-eol " +
 		"(the data says security, but its end of life, 2026-10, has passed: the date wins)"
 	if err != nil || res.Status != verify.StatusFail || res.Detail != want {
@@ -106,7 +106,7 @@ func TestCheckDateWins(t *testing.T) {
 }
 
 func TestCheckUnknownSeries(t *testing.T) {
-	res, err := newGate(t, Gates{DenyPrerelease: true}, Date{2026, 1, 1}).Check(manifest.MustParseVersion("3.17.0"))
+	res, err := newGate(t, Gates{DenyPrerelease: true}, Date{2026, 1, 1}).Check(names.MustParseVersion("3.17.0"))
 	if !errors.Is(err, verify.ErrPolicyGap) || !errors.Is(err, ErrUnknownSeries) {
 		t.Fatalf("err = %v, want a policy gap", err)
 	}
@@ -148,7 +148,7 @@ func TestApply(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := verify.ArtifactReport{Name: "x.tgz", OK: tc.err == nil}
-			err := g.Apply(&rep, manifest.MustParseVersion(tc.version), tc.err)
+			err := g.Apply(&rep, names.MustParseVersion(tc.version), tc.err)
 			if rep.OK != tc.wantOK {
 				t.Errorf("OK = %v", rep.OK)
 			}

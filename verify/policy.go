@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // PolicySchema is the value of the "schema" field of a policy file.
@@ -58,7 +58,7 @@ var ErrPolicyGap = errors.New("policy gap")
 //     accepted for every release of the series, of every class.
 //     "sigstore_since" is the first release signed with Sigstore (absent
 //     means the whole series): it says only from when a bundle is expected.
-//     "openpgp" maps an artifact class (see manifest.Class: source, windows,
+//     "openpgp" maps an artifact class (see names.Class: source, windows,
 //     macos, docs, …) to a signer ID or a list of them. "openpgp_legacy" lets
 //     OpenPGP signatures of the series use DSA, SHA-1 and RSA keys under 2048
 //     bits (accepted with a warning). "sigstore_only" marks series that publish
@@ -117,7 +117,7 @@ type Requirement struct {
 	SigstoreExpected bool
 	// SigstoreSince is the first release of the series signed with
 	// Sigstore; zero when the series has no Sigstore signer.
-	SigstoreSince manifest.Version
+	SigstoreSince names.Version
 	// OpenPGP lists the signers whose OpenPGP signature is accepted for the
 	// artifact's class; empty when there are none (always so when
 	// SigstoreOnly).
@@ -149,8 +149,8 @@ func (r Requirement) OpenPGPFingerprints() []string {
 type seriesPolicy struct {
 	name          string
 	sigstore      *Signer
-	sigstoreSince manifest.Version
-	openpgp       map[manifest.Class][]*Signer
+	sigstoreSince names.Version
+	openpgp       map[names.Class][]*Signer
 	legacy        bool
 	sigstoreOnly  bool
 }
@@ -345,12 +345,12 @@ func checkSigstoreIdentity(field string, sj signerJSON) error {
 // its OpenPGP signers per class.
 func (p *Policy) addSeries(key string, sj seriesJSON) error {
 	field := fmt.Sprintf("series[%q]", key)
-	v, err := manifest.ParseVersion(key)
+	v, err := names.ParseVersion(key)
 	if err != nil || v.HasPatch || v.IsPrerelease() || v.String() != key {
 		return fmt.Errorf("policy: %s: series keys are MAJOR.MINOR, such as \"3.12\"", field)
 	}
 	sp := &seriesPolicy{name: key, legacy: sj.OpenPGPLegacy, sigstoreOnly: sj.SigstoreOnly,
-		openpgp: map[manifest.Class][]*Signer{}}
+		openpgp: map[names.Class][]*Signer{}}
 	if err := p.seriesSigstore(field, key, sj, sp); err != nil {
 		return err
 	}
@@ -395,7 +395,7 @@ func (p *Policy) seriesSigstore(field, key string, sj seriesJSON, sp *seriesPoli
 	if sj.SigstoreSince != "" {
 		since = sj.SigstoreSince
 	}
-	sv, err := manifest.ParseVersion(since)
+	sv, err := names.ParseVersion(since)
 	if err != nil || !sv.HasPatch || sv.Series() != key {
 		return fmt.Errorf("policy: %s.sigstore_since: %q is not a release of series %s", field, escape(since), key)
 	}
@@ -422,7 +422,7 @@ func checkSigstoreOnly(field string, sj seriesJSON, sp *seriesPolicy) error {
 
 // seriesOpenPGP resolves the OpenPGP signers of one artifact class.
 func (p *Policy) seriesOpenPGP(cfield, cname string, refs signerRefs, sp *seriesPolicy) error {
-	c, ok := manifest.ParseClass(cname)
+	c, ok := names.ParseClass(cname)
 	if !ok {
 		return fmt.Errorf("policy: %s: unknown artifact class", cfield)
 	}
@@ -506,7 +506,7 @@ func (p *Policy) Signers() []Signer {
 
 func sortSeries(s []string) {
 	sort.Slice(s, func(i, j int) bool {
-		return manifest.MustParseVersion(s[i]).Less(manifest.MustParseVersion(s[j]))
+		return names.MustParseVersion(s[i]).Less(names.MustParseVersion(s[j]))
 	})
 }
 
@@ -517,7 +517,7 @@ func sortSeries(s []string) {
 // A series' Sigstore identity is accepted for every release of the series
 // (Requirement.Sigstore); its "sigstore_since" release only says from when
 // a bundle is expected (Requirement.SigstoreExpected).
-func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, error) {
+func (p *Policy) Lookup(v names.Version, c names.Class) (Requirement, error) {
 	if v.IsZero() {
 		return Requirement{}, errors.New("policy: no version given")
 	}
@@ -525,7 +525,7 @@ func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, erro
 	if !ok {
 		return Requirement{}, fmt.Errorf("%w: series %s is not in the policy", ErrPolicyGap, v.Series())
 	}
-	if _, ok := manifest.ParseClass(string(c)); !ok {
+	if _, ok := names.ParseClass(string(c)); !ok {
 		return Requirement{}, fmt.Errorf("%w: unknown artifact class %q", ErrPolicyGap, escape(string(c)))
 	}
 	r := Requirement{Series: sp.name, OpenPGPLegacy: sp.legacy, SigstoreOnly: sp.sigstoreOnly}

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
@@ -97,9 +97,9 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 type Target struct {
 	// Name is the file name, such as "Python-3.13.1.tgz".
 	Name    string
-	Version manifest.Version
-	// Class is the artifact's class; empty means manifest.ClassOf(Name).
-	Class manifest.Class
+	Version names.Version
+	// Class is the artifact's class; empty means names.ClassOf(Name).
+	Class names.Class
 	// Size, MD5 and SHA256 are the values the release data lists: 0 or ""
 	// when unknown. MD5 and SHA256 are hex.
 	Size   int64
@@ -206,8 +206,8 @@ func (v *Verifier) normalize(t Target) (Target, error) {
 		return t, fmt.Errorf("%s: no release version", t.Name)
 	}
 	if t.Class == "" {
-		t.Class = manifest.ClassOf(t.Name)
-	} else if _, ok := manifest.ParseClass(string(t.Class)); !ok {
+		t.Class = names.ClassOf(t.Name)
+	} else if _, ok := names.ParseClass(string(t.Class)); !ok {
 		return t, fmt.Errorf("%s: unknown artifact class %q", t.Name, escape(string(t.Class)))
 	}
 	if t.Size < 0 {
@@ -216,12 +216,12 @@ func (v *Verifier) normalize(t Target) (Target, error) {
 	return t, nil
 }
 
-// checkName accepts plain file names only.
+// checkName accepts plain file names only (see names.CheckFileName).
 func checkName(name string) error {
-	switch {
-	case name == "":
+	if name == "" {
 		return errors.New("verify: target has no name")
-	case len(name) > 255, name == ".", name == "..", strings.ContainsAny(name, `/\`), !printable(name):
+	}
+	if err := names.CheckFileName(name); err != nil {
 		return fmt.Errorf("%q: not a plain file name", escape(name))
 	}
 	return nil

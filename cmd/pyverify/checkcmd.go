@@ -20,6 +20,7 @@ import (
 	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/pins"
 	"github.com/pyverify/pyverify/sbom"
 	"github.com/pyverify/pyverify/verify"
@@ -388,26 +389,18 @@ func expectedFromFlags(cmd string, f *checkFlags, t *verify.Target) error {
 		t.Size = n
 	}
 	if f.md5 != "" {
-		if !isHex(f.md5, 32) {
+		if !names.IsHex(f.md5, 32) {
 			return usagef(cmd, "--md5: want 32 hexadecimal digits")
 		}
 		t.MD5 = strings.ToLower(f.md5)
 	}
 	if f.sha256 != "" {
-		if !isHex(f.sha256, 64) {
+		if !names.IsHex(f.sha256, 64) {
 			return usagef(cmd, "--sha256: want 64 hexadecimal digits")
 		}
 		t.SHA256 = strings.ToLower(f.sha256)
 	}
 	return nil
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	_, err := hex.DecodeString(s)
-	return err == nil
 }
 
 // localSidecar reads a signature given by flag (--asc, --sigstore), or
@@ -447,7 +440,7 @@ func exists(path string) bool {
 // checkDigest verifies a Sigstore bundle against a SHA-256 digest alone.
 func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, verify.Target, error) {
 	hexDigest := strings.TrimPrefix(arg, "sha256:")
-	if !isHex(hexDigest, 64) {
+	if !names.IsHex(hexDigest, 64) {
 		return nil, verify.Target{}, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
 	}
 	if f.name == "" {

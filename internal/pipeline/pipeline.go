@@ -20,13 +20,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/readahead"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -311,7 +311,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // temporary name in dest (a hard link, or a copy across file systems), then
 // renamed, so that dest/name is either absent or complete and verified.
 func place(src, dest, name string) (string, error) {
-	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || name == "" {
+	if names.CheckFileName(name) != nil {
 		return "", fmt.Errorf("%q: not a plain file name", name)
 	}
 	final := filepath.Join(dest, name)
