@@ -199,6 +199,9 @@ func classify(what string, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, errNeedMore) {
 		return errNeedMore
 	}
+	if strings.HasPrefix(err.Error(), what+": ") {
+		return err
+	}
 	return fmt.Errorf("%s: %w", what, err)
 }
 

@@ -166,6 +166,8 @@ type openpgpCheck struct {
 	entities    openpgp.EntityList // the pinned keys the signature names
 	cfg         *packet.Config
 	runs        []*openpgpRun
+	// signedAt is the creation time of the signature that verified.
+	signedAt time.Time
 }
 
 // How an openpgpCheck hashes the bytes, at best: the check falls back to
@@ -447,6 +449,7 @@ func (c *openpgpCheck) pass(md *openpgp.MessageDetails, s Signer, fpr string) (C
 		warnings = append(warnings, fmt.Sprintf("%s: openpgp: accepted legacy algorithms (%s) because the policy allows them for %s (openpgp_legacy)",
 			c.name, strings.Join(legacy, ", "), c.req.Series))
 	}
+	c.signedAt = sig.CreationTime.UTC()
 	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
 	if !md.SignedBy.IsPrimary() {
 		detail += fmt.Sprintf(" (subkey %X)", md.SignedBy.PublicKey.Fingerprint)
