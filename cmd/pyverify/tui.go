@@ -111,6 +111,8 @@ func verdict(rep verify.ArtifactReport, kind verify.Kind, p *verify.Policy) stri
 			return "-"
 		case verify.StatusSkipped:
 			return "skip"
+		case verify.StatusListed:
+			return "listed"
 		}
 		return string(c.Status)
 	}
@@ -162,7 +164,7 @@ func signatureFailedOnly(rep verify.ArtifactReport) bool {
 	return failed
 }
 
-var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore}
+var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore, verify.KindRelease}
 
 // printReport writes the human-readable report: one row per artifact with
 // each check's verdict, the reasons for every failure, who signed what, and
