@@ -63,6 +63,9 @@ type releaseEvidence struct {
 	marker *binding.Marker
 	// signed lists the signatures that verified and when each was made.
 	signed []signedAt
+	// authentic reports that a signature verified the bytes: only then
+	// does what the content says count.
+	authentic bool
 }
 
 type signedAt struct {
@@ -79,6 +82,13 @@ func (v *Verifier) releaseCheck(t Target, ev releaseEvidence) CheckResult {
 
 	if err := names.CheckReleaseName(t.Name, t.Version); err != nil {
 		fails = append(fails, err.Error())
+	}
+	if !ev.authentic {
+		// Bytes no signature vouches for say nothing about any release.
+		if len(fails) > 0 {
+			return CheckResult{Kind: KindRelease, Status: StatusFail, Required: true, Reason: reason, Detail: strings.Join(fails, "; ")}
+		}
+		return CheckResult{Kind: KindRelease, Status: StatusSkipped, Detail: "not checked: no signature verified the bytes"}
 	}
 
 	bound := false

@@ -334,7 +334,7 @@ func (c *Check) notRead(cause error) ArtifactReport {
 	if gap := policyGapOf(c.t, c.req, c.reqErr); gap != nil {
 		rep.Checks = append(rep.Checks, policyGapCheck(gap))
 	} else {
-		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore))
+		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore), notReadCheck(KindRelease))
 	}
 	return rep
 }
@@ -404,6 +404,7 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 	if sigRes.Status == StatusPass && !sigAt.IsZero() {
 		ev.signed = append(ev.signed, signedAt{KindSigstore, sigAt})
 	}
+	ev.authentic = pgpRes.Status == StatusPass || sigRes.Status == StatusPass
 	rep.Checks = append(rep.Checks, v.releaseCheck(t, ev))
 	return verdict(rep)
 }

@@ -164,7 +164,7 @@ func signatureFailedOnly(rep verify.ArtifactReport) bool {
 	return failed
 }
 
-var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore, verify.KindRelease}
+var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA256, verify.KindOpenPGP, verify.KindSigstore}
 
 // printReport writes the human-readable report: one row per artifact with
 // each check's verdict, the reasons for every failure, who signed what, and
@@ -178,6 +178,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 	if rep.Lifecycle != nil {
 		kinds = append(slices.Clip(kinds), verify.KindLifecycle)
 	}
+	kinds = append(slices.Clip(kinds), verify.KindRelease)
 	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "RESULT\tFILE\t")
 	for _, k := range kinds {
