@@ -11,6 +11,11 @@ type Report struct {
 	// Sources lists the release data read (the release page, the JSON
 	// API), when any was: `verify` reads both and cross-checks them.
 	Sources []ReportSource `json:"sources,omitempty"`
+	// ListingFrom and FilesFrom are the addresses the release listing
+	// (page, API) and the files (artifacts and their signatures) were read
+	// from, set when either is not python.org (--base-url, --mirror).
+	ListingFrom string `json:"listing_from,omitempty"`
+	FilesFrom   string `json:"files_from,omitempty"`
 	// Warnings are facts about the run a person should know, such as an
 	// unreachable JSON API (the run then went on with the page alone).
 	Warnings  []string         `json:"warnings,omitempty"`

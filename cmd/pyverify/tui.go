@@ -261,6 +261,9 @@ func (u *ui) printSources(rep *verify.Report) {
 		}
 		fmt.Fprintf(u.stdout, "sources: %s\n", strings.Join(names, ", "))
 	}
+	if rep.ListingFrom != "" {
+		fmt.Fprintf(u.stdout, "listing from %s, files from %s\n", sanitize(rep.ListingFrom), sanitize(rep.FilesFrom))
+	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(u.stdout, "warning: %s\n", sanitize(w))
 	}
