@@ -34,9 +34,9 @@ type checkFlags struct {
 	size                             string
 	md5, sha256, asc, sigstore, name string
 	// as is --as: the python.org name of a file saved under another.
-	as string
-	jobs                             int
-	asJSON                           bool
+	as     string
+	jobs   int
+	asJSON bool
 	// SBOMs and pins (sbomcheck.go).
 	sbom           bool
 	spdx, pinsFile string

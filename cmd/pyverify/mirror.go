@@ -30,10 +30,9 @@ func (f *verifyFlags) mirrorOrigins(cmd string, listing *download.Client, base *
 	if f.mirror == "" {
 		return o, nil
 	}
-	m, err := url.Parse(strings.TrimSuffix(f.mirror, "/"))
-	if err != nil || m.Host == "" || (m.Scheme != "https" && m.Scheme != "http") ||
-		m.User != nil || m.RawQuery != "" || m.Fragment != "" {
-		return nil, usagef(cmd, "--mirror %s: want an http(s) URL with python.org's layout, such as https://mirror.example.org/python", safetext.Quote(f.mirror))
+	m, err := f.mirrorURL(cmd)
+	if err != nil {
+		return nil, err
 	}
 	n := f.net
 	n.baseURL = m.String()
@@ -48,6 +47,16 @@ func (f *verifyFlags) mirrorOrigins(cmd string, listing *download.Client, base *
 	}
 	o.files, o.filesClient = mu, c
 	return o, nil
+}
+
+// mirrorURL parses --mirror.
+func (f *verifyFlags) mirrorURL(cmd string) (*url.URL, error) {
+	m, err := url.Parse(strings.TrimSuffix(f.mirror, "/"))
+	if err != nil || m.Host == "" || (m.Scheme != "https" && m.Scheme != "http") ||
+		m.User != nil || m.RawQuery != "" || m.Fragment != "" {
+		return nil, usagef(cmd, "--mirror %s: want an http(s) URL with python.org's layout, such as https://mirror.example.org/python", safetext.Quote(f.mirror))
+	}
+	return m, nil
 }
 
 // isPythonOrg reports whether u is python.org itself.

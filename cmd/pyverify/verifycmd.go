@@ -148,6 +148,11 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	if f.jobs < 1 || f.jobs > 16 {
 		return nil, usagef(cmd, "--jobs: want a number from 1 to 16")
 	}
+	if f.mirror != "" {
+		if _, err := f.mirrorURL(cmd); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case apiOnly && pageOnly:
 		return nil, usagef(cmd, "--api and --page-only exclude each other (without either, both are read and cross-checked)")
