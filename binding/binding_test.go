@@ -287,6 +287,10 @@ func TestWindowsIndex(t *testing.T) {
 	if m.Err == nil || m.Judge("3.13.9") != Other {
 		t.Errorf("%+v", m)
 	}
+	_, m = feed(WindowsIndex, []byte(`[{"sort-version": "3.12.1"}]`), 10)
+	if m.Err != nil || m.Judge("3.13.9") != Unbound {
+		t.Errorf("another shape: %+v", m)
+	}
 	_, m = feed(WindowsIndex, []byte(`{"versions":[]}`), 10)
 	if m.Err != nil || m.Judge("3.13.9") != Unbound {
 		t.Errorf("%+v", m)
