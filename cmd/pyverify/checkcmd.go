@@ -338,6 +338,9 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
 		return t, err
 	}
+	if err := packagerName(f, name, t.Version); err != nil {
+		return t, err
+	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
 		return t, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -113,4 +114,17 @@ func checkAs(cmd string, f *checkFlags, digestForm bool, files int) error {
 		}
 	}
 	return nil
+}
+
+// packagerName refuses, with a hint to --as, a FILE whose name is no name
+// python.org gives a file of its release (python.tar.xz checked with
+// --version 3.13.5): its class, and so its signers, cannot be told from
+// it. A name of another release is left to the report's release check.
+func packagerName(f *checkFlags, name string, v names.Version) error {
+	var rn *names.ReleaseNameError
+	if f.as != "" || !errors.As(names.CheckReleaseName(name, v), &rn) || !rn.Other.IsZero() {
+		return nil
+	}
+	return inputError(withHint(fmt.Errorf("%s: not a name python.org gives a file of %s", sanitize(name), v),
+		"if it is a python.org file saved under another name, give that name with --as, such as --as Python-%s.tar.xz", v))
 }
