@@ -156,9 +156,5 @@ func collapse(version string, pins []Pin, where func(int) string) (*Set, error) 
 		first[p.Name] = i
 		kept = append(kept, p)
 	}
-	s, err := New(version, kept)
-	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "pins: "))
-	}
-	return s, nil
+	return newSet(version, kept)
 }

@@ -57,23 +57,33 @@ type Pin struct {
 // is a plain file name, every digest a SHA-256, and no name repeated.
 // Digests are stored lower-case.
 func New(version string, pins []Pin) (*Set, error) {
+	s, err := newSet(version, pins)
+	if err != nil {
+		return nil, fmt.Errorf("pins: %w", err)
+	}
+	return s, nil
+}
+
+// newSet is New, with errors that do not name the package (Parse names
+// the file and line instead).
+func newSet(version string, pins []Pin) (*Set, error) {
 	if version != "" {
 		if _, err := names.ParseVersion(version); err != nil {
-			return nil, fmt.Errorf("pins: %w", err)
+			return nil, err
 		}
 	}
 	s := &Set{Schema: Schema, Version: version, Pins: make([]Pin, 0, len(pins))}
 	seen := make(map[string]bool, len(pins))
 	for _, p := range pins {
 		if err := checkName(p.Name); err != nil {
-			return nil, fmt.Errorf("pins: %w", err)
+			return nil, err
 		}
 		digest, err := checkDigest(p.SHA256)
 		if err != nil {
-			return nil, fmt.Errorf("pins: %s: %w", p.Name, err)
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
 		if seen[p.Name] {
-			return nil, fmt.Errorf("pins: %s is pinned twice", p.Name)
+			return nil, fmt.Errorf("%s is pinned twice", p.Name)
 		}
 		seen[p.Name] = true
 		p.SHA256 = digest

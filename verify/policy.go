@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/names"
+	"github.com/pyverify/pyverify/report"
 )
 
 // PolicySchema is the value of the "schema" field of a policy file.
@@ -22,8 +24,8 @@ const maxPolicySize = 1 << 20
 
 // ErrPolicyGap is wrapped by errors that say the policy does not name who
 // signs an artifact: its series is not in the policy, or no signer is pinned
-// for its class. A gap is never a pass.
-var ErrPolicyGap = errors.New("policy gap")
+// for its class. A gap is never a pass. It is [report.ErrPolicyGap].
+var ErrPolicyGap = report.ErrPolicyGap
 
 // A Policy says, per release series, whose signatures an artifact must carry.
 // It is data, read by ParsePolicy from a JSON file of this form:
@@ -73,6 +75,9 @@ type Policy struct {
 	series     map[string]*seriesPolicy
 	// file is the normalized form, kept for MarshalJSON.
 	file policyJSON
+	// source is the SHA-256 of the file the policy was parsed from: the
+	// verifier's Fingerprint covers the file as written.
+	source [32]byte
 }
 
 // A Signer is a person whose signatures the policy trusts.
@@ -217,7 +222,12 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("policy: unexpected data after the JSON object")
 	}
-	return buildPolicy(f)
+	p, err := buildPolicy(f)
+	if err != nil {
+		return nil, err
+	}
+	p.source = sha256.Sum256(data)
+	return p, nil
 }
 
 // jsonError words an encoding/json error so that it names the field.

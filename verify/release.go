@@ -12,32 +12,13 @@ import (
 	"github.com/pyverify/pyverify/releasedate"
 )
 
-// KindRelease is the binding of the bytes to the release they are listed
-// as: the file name is one python.org gives that release, the content names
-// it where the format allows (a source tarball unpacks into Python-{V}/,
-// an embeddable zip holds its series' DLL, windows-{V}.json lists {V}), and
-// no signature was made well before the release came out. Its status is
-// pass (bound by content), listed (bound only by the release listing),
-// fail (name, content or signing time names another release) or skipped
-// (nothing binds the file: no listing, and no marker in its format).
-const KindRelease Kind = "release"
-
-// StatusListed (release check only): nothing in the file names its
-// release; it is bound to it only by the release listing (the release page
-// and API), and by its name and signing time agreeing with it.
-const StatusListed Status = "listed"
-
-// The reasons of the release check.
-const (
-	// ReasonWrongRelease (release): the file's name or content names
-	// another release than the one it is verified as, or its content
-	// lacks the marker its format must have.
-	ReasonWrongRelease Reason = "wrong-release"
-	// ReasonSignedBeforeRelease (release): a signature was made well
-	// before the release it is verified as came out: it was made for an
-	// older release.
-	ReasonSignedBeforeRelease Reason = "signed-before-release"
-)
+// The release check (KindRelease, StatusListed, ReasonWrongRelease,
+// ReasonSignedBeforeRelease; package report defines them) binds the bytes
+// to the release they are verified as: the file name is one python.org
+// gives that release, the content names it where the format allows (a
+// source tarball unpacks into Python-{V}/, an embeddable zip holds its
+// series' DLL, windows-{V}.json lists {V}), and no signature was made well
+// before the release came out.
 
 // WithReleaseDates makes the verifier judge signing times against t
 // instead of the embedded table (releasedate.Embedded), for tests and for

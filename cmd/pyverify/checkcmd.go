@@ -17,7 +17,6 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
-	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/names"
@@ -109,7 +108,6 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -148,12 +146,12 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				reports[i], errs[i] = pipeline.VerifyFile(files[i], targets[i], v, nil)
+				reports[i], errs[i] = v.VerifyFile(files[i], targets[i], nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
 				}
 				if f.sbom {
-					if err := sbom.Verify(&reports[i], sboms[i].name, sboms[i].sc); err != nil && errs[i] == nil {
+					if err := sbom.Verify(&reports[i], sboms[i].name, sboms[i].sc.Data, sboms[i].sc.Listed); err != nil && errs[i] == nil {
 						errs[i] = err
 					}
 				}
@@ -499,7 +497,7 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 	digest, _ := hex.DecodeString(hexDigest)
 	rep, err := v.VerifyDigest(t, digest)
 	if f.sbom {
-		if serr := sbom.Verify(&rep, sb.name, sb.sc); serr != nil && err == nil {
+		if serr := sbom.Verify(&rep, sb.name, sb.sc.Data, sb.sc.Listed); serr != nil && err == nil {
 			err = serr
 		}
 	}
@@ -511,18 +509,15 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 // verification failures first (exit 1), then network and I/O failures (3),
 // then policy gaps (4).
 func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
-	rep.Schema, rep.OK = verify.ReportSchema, true
 	reports := rep.Artifacts
-	if rep.Artifacts == nil {
-		rep.Artifacts = []verify.ArtifactReport{}
-	}
-	for i := range rep.Artifacts {
-		if rep.Artifacts[i].Checks == nil {
-			rep.Artifacts[i].Checks = []verify.CheckResult{} // an array in JSON, never null
+	code, failed := outcomeCode(reports, errs)
+	for i := range reports {
+		if errs[i] != nil && reports[i].OK {
+			// It verified, and the run failed it afterwards.
+			reports[i].SetError(describeErr(errs[i]))
 		}
 	}
-	code, failed := outcomeCode(reports, errs)
-	rep.OK = failed == 0
+	rep.Seal()
 	refused := 0
 	for i := range reports {
 		if (errs[i] != nil || !reports[i].OK) && refusedByGate(reports[i]) {
