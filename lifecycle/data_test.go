@@ -66,7 +66,7 @@ func TestEmbedded(t *testing.T) {
 	if got := d.Describe(); got != "embedded release-cycle.json, copied "+d.Date.String() {
 		t.Errorf("Describe() = %q", got)
 	}
-	if _, err := Parse(EmbeddedJSON()); err != nil {
+	if _, err := Parse(embeddedJSON()); err != nil {
 		t.Error(err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func embeddedPolicyNoSCT(t *testing.T) *Policy {
 	t.Helper()
 	var raw map[string]any
-	if err := json.Unmarshal(DefaultPolicyJSON(), &raw); err != nil {
+	if err := json.Unmarshal(defaultPolicyJSON(), &raw); err != nil {
 		t.Fatal(err)
 	}
 	raw["sigstore_require_sct"] = false

@@ -19,7 +19,7 @@ func TestFingerprint(t *testing.T) {
 		}
 		return v.Fingerprint()
 	}
-	pj := DefaultPolicyJSON()
+	pj := defaultPolicyJSON()
 	a, b := build(pj), build(bytes.Clone(pj))
 	if len(a) != 64 || a != b {
 		t.Fatalf("the same trust gives %s and %s", a, b)

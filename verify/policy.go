@@ -496,10 +496,10 @@ func (p *Policy) Series() []string {
 	return out
 }
 
-// HasSigstore reports whether the policy names a Sigstore identity for the
+// hasSigstore reports whether the policy names a Sigstore identity for the
 // series ("3.12"): only then can a bundle count as a signature of its
 // releases.
-func (p *Policy) HasSigstore(series string) bool {
+func (p *Policy) hasSigstore(series string) bool {
 	sp, ok := p.series[series]
 	return ok && sp.sigstore != nil
 }

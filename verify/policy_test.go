@@ -342,7 +342,7 @@ func mustDefaultRoot(t testing.TB) root.TrustedMaterial {
 
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(minimalPolicy))
-	f.Add(DefaultPolicyJSON())
+	f.Add(defaultPolicyJSON())
 	f.Add([]byte(`{"schema": "pyverify.policy/v1", "series": {"3.14": {"sigstore": "x", "sigstore_only": true}}}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -93,7 +93,8 @@ func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 	for range min(jobs, len(arts)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = sbomSkipped(one(ctx, arts[i], opt), opt)
+				res := one(ctx, arts[i], opt)
+				results[i] = sbomSkipped(res, opt)
 			}
 		})
 	}
@@ -115,20 +116,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if opt.Describe != nil {
 		opt.Describe(a, &target)
 	}
-	fail := func(err error) Result {
-		res.Err = err
-		if res.Report.Checks == nil {
-			// Nothing was checked (a sidecar could not be fetched): the
-			// report says so, check by check.
-			if c, serr := opt.Verifier.Start(target); serr == nil {
-				res.Report = c.Abort(err)
-			}
-		}
-		if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
-			res = disagreed(res, target)
-		}
-		return res
-	}
+	fail := func(err error) Result { return failed(res, target, opt, err) }
 	var err error
 	if target.Signature, err = sidecar(ctx, opt.Client, a.GPGURL); err != nil {
 		return fail(err)
@@ -206,6 +194,23 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		return fail(err)
 	}
 	return finish(ctx, res, cached, target, opt)
+}
+
+// failed is the outcome of an artifact that did not get through one: err
+// is why. A report with no checks yet (a sidecar could not be fetched) says
+// so, check by check; release data that disagree about the artifact make
+// the disagreement its outcome.
+func failed(res Result, target verify.Target, opt Options, err error) Result {
+	res.Err = err
+	if res.Report.Checks == nil {
+		if c, serr := opt.Verifier.Start(target); serr == nil {
+			res.Report = c.Abort(err)
+		}
+	}
+	if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
+		res = disagreed(res, target)
+	}
+	return res
 }
 
 // admit asks opt.Admit, if set, whether a verified file may be placed.
