@@ -19,7 +19,9 @@
 package releasedate
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -41,6 +43,7 @@ type Table struct {
 	// release after it is not in the table.
 	Latest string
 	dates  map[string]time.Time
+	digest [sha256.Size]byte
 }
 
 type tableJSON struct {
@@ -56,7 +59,7 @@ func Parse(data []byte) (*Table, error) {
 	if err := json.Unmarshal(data, &tj); err != nil {
 		return nil, fmt.Errorf("release dates: %v", err)
 	}
-	t := &Table{Latest: tj.Latest, dates: make(map[string]time.Time, len(tj.Releases))}
+	t := &Table{Latest: tj.Latest, dates: make(map[string]time.Time, len(tj.Releases)), digest: sha256.Sum256(data)}
 	for tag, day := range tj.Releases {
 		k, ok := Key(tag)
 		if !ok || k != tag {
@@ -81,6 +84,10 @@ var embeddedTable = func() *Table {
 
 // Embedded returns the table built into pyverify.
 func Embedded() *Table { return embeddedTable }
+
+// Digest returns the hex SHA-256 of the table as it was parsed, so that
+// verdicts reached with one table are not taken for another's.
+func (t *Table) Digest() string { return hex.EncodeToString(t.digest[:]) }
 
 // Len returns the number of releases in the table.
 func (t *Table) Len() int { return len(t.dates) }

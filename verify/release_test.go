@@ -174,3 +174,26 @@ func TestReleaseRealBundles(t *testing.T) {
 		t.Errorf("%+v", c)
 	}
 }
+
+// TestReleaseDatesFingerprint checks that a verifier with another table of
+// release dates has another trust fingerprint (audit's state keys on it).
+func TestReleaseDatesFingerprint(t *testing.T) {
+	f := newVerifierFixture(t)
+	tb, err := releasedate.Parse([]byte(`{"releases": {"3.14.0": "2099-01-01"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := mustDefaultRoot(t)
+	a, err := NewVerifier(f.policy, f.keys, tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewVerifier(f.policy, f.keys, tm, WithReleaseDates(tb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := NewVerifier(f.policy, f.keys, tm)
+	if a.Fingerprint() == b.Fingerprint() || c.Fingerprint() != a.Fingerprint() {
+		t.Errorf("fingerprints %s, %s", a.Fingerprint(), b.Fingerprint())
+	}
+}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -106,6 +107,11 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 	fp, err := fingerprintOfTrust(p, keys, trustedRoot, o.require)
 	if err != nil {
 		return nil, &TrustError{err}
+	}
+	if o.dates != releasedate.Embedded() {
+		// The embedded table is part of the build the fingerprint names.
+		sum := sha256.Sum256([]byte(fp + " release dates " + o.dates.Digest()))
+		fp = hex.EncodeToString(sum[:])
 	}
 	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp, dates: o.dates}, nil
 }
