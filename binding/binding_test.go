@@ -111,7 +111,7 @@ func TestFormatOf(t *testing.T) {
 }
 
 func TestTarFormats(t *testing.T) {
-	tarball := sourceTar(t, "Python-3.11.2", 1200<<10, false)
+	tarball := sourceTar(t, "Python-3.11.2", 300<<10, false)
 	for _, tc := range []struct {
 		f    Format
 		data []byte
@@ -142,7 +142,7 @@ func TestTarFormats(t *testing.T) {
 // TestTarStopsEarly checks that the head is decided from the first bytes,
 // long before the stream ends.
 func TestTarStopsEarly(t *testing.T) {
-	data := gz(t, sourceTar(t, "Python-3.12.4", 4<<20, false))
+	data := gz(t, sourceTar(t, "Python-3.12.4", 1<<20, false))
 	h := NewHead(TarGzip)
 	h.Write(data[:firstTry])
 	if !h.Done() {
