@@ -48,10 +48,14 @@ const (
 	// SBOM: the artifact's SBOM is malformed or does not describe it (its
 	// CPython package's SHA-256 is not the verified one); see CheckSBOM.
 	SBOM ProblemKind = "sbom"
+	// WrongRelease: the file is signed, but its name, content or signing
+	// time names another release than its directory's (the verifier's
+	// release check).
+	WrongRelease ProblemKind = "wrong-release"
 )
 
 // ProblemKinds lists every kind, in the order reports use.
-var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, OrphanSidecar, Lifecycle, SBOM}
+var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, OrphanSidecar, Lifecycle, SBOM, WrongRelease}
 
 // A Problem is one thing wrong with one file of the mirror.
 type Problem struct {

@@ -177,6 +177,8 @@ type openpgpCheck struct {
 	// of one primary key in the keyring.
 	groups [][]*openpgp.Entity
 	cfg    *packet.Config
+	// signedAt is the creation time of the signature that verified.
+	signedAt time.Time
 }
 
 // A sigHash hashes the file's bytes for one signature.
@@ -451,6 +453,7 @@ func (c *openpgpCheck) pass(sig *packet.Signature, k validKey, s Signer, fpr str
 		warnings = append(warnings, fmt.Sprintf("%s: openpgp: accepted legacy algorithms (%s) because the policy allows them for %s (openpgp_legacy)",
 			c.name, strings.Join(legacy, ", "), c.req.Series))
 	}
+	c.signedAt = sig.CreationTime.UTC()
 	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
 	if !k.primary {
 		detail += fmt.Sprintf(" (subkey %X)", k.pub.Fingerprint)

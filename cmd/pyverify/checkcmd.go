@@ -32,8 +32,10 @@ type checkFlags struct {
 	version, manifestFile            string
 	size                             string
 	md5, sha256, asc, sigstore, name string
-	jobs                             int
-	asJSON                           bool
+	// as is --as: the python.org name of a file saved under another.
+	as     string
+	jobs   int
+	asJSON bool
 	// SBOMs and pins (sbomcheck.go).
 	sbom           bool
 	spdx, pinsFile string
@@ -54,6 +56,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.asc, "asc", "", "")
 	fs.StringVar(&f.sigstore, "sigstore", "", "")
 	fs.StringVar(&f.name, "name", "", "")
+	fs.StringVar(&f.as, "as", "", "")
 	fs.IntVar(&f.jobs, "jobs", defaultCheckJobs(runtime.NumCPU()), "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
@@ -83,6 +86,9 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	}
 	if !digestForm && f.name != "" {
 		return usagef(cmd, "--name goes with sha256:HEX")
+	}
+	if err := checkAs(cmd, &f, digestForm, len(files)); err != nil {
+		return err
 	}
 	single := f.size != "" || f.md5 != "" || f.sha256 != "" || f.asc != "" || f.sigstore != "" || f.spdx != ""
 	if single && len(files) > 1 {
@@ -307,6 +313,9 @@ func isVerifyOutcome(err error) bool {
 // signatures found next to it.
 func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (verify.Target, error) {
 	name := filepath.Base(file)
+	if f.as != "" {
+		name = f.as // the file's python.org name; its sidecars stay FILE.asc, FILE.sigstore
+	}
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
 	if st, err := os.Stat(file); err != nil {
 		return t, inputError(withHint(&fileError{"read", file, err},
@@ -325,6 +334,9 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 		return t, err
 	}
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
+		return t, err
+	}
+	if err := packagerName(f, name, t.Version); err != nil {
 		return t, err
 	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {

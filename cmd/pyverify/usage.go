@@ -96,6 +96,14 @@ the run: a 429 is neither retried nor waited for), the run goes on
 with the page alone and warns; an API that answers with malformed data
 stops the run (exit 2). The report lists the sources read.
 
+Each file is bound to the release asked for (the report's release check):
+the listing may name only files python.org's naming gives that release
+(anything else stops the run, exit 2, before any download); a source
+tarball must unpack into Python-VERSION/ (read from the head of the
+stream while it is hashed); and no signature may be dated well before the
+release came out (pyverify's own table of release dates). A file whose
+content or signing time names another release never reaches --dest.
+
 Flags:
     --os CLASSES      only these classes: source, windows, macos, android, ios,
                       windows-manifest, docs, other (comma-separated)
@@ -104,6 +112,10 @@ Flags:
     --base-url URL    python.org or a mirror with its layout
                       (default https://www.python.org); links to
                       https://www.python.org/ are fetched from it instead
+    --mirror URL      download the files and their signatures from this
+                      mirror (python.org's layout), while the file table
+                      comes from python.org (or --base-url); the report
+                      names both addresses
     --page-only       read the file table from the release page alone,
                       without the cross-check
     --api             read the file table from the JSON API alone
@@ -136,6 +148,9 @@ Examples:
     Verify against a mirror with python.org's layout:
     $ pyverify verify 3.12.4 --base-url https://mirror.example.org/python
 
+    Take the file table from python.org, the files from a mirror:
+    $ pyverify verify 3.12.4 --os source --mirror https://mirror.example.org/python
+
     Keep the SBOMs, bound to the verified tarballs, next to them:
     $ pyverify verify 3.13.1 --os source --dest ./dl --sbom-dest ./dl
 
@@ -158,6 +173,10 @@ signatures cannot be checked this way.
 
 Flags:
     --version VERSION  the release the files belong to (default: from the name)
+    --as NAME          check one FILE saved under another name (a packager's
+                       python3.13_3.13.5.orig.tar.xz) as the python.org file
+                       NAME, such as Python-3.13.5.tar.xz; signatures are still
+                       looked for next to FILE, or given with --asc, --sigstore
     --manifest FILE    expected sizes and digests from a saved manifest
                        ('pyverify manifest --json')
     --size N           expected size in bytes (one file only)
@@ -186,6 +205,7 @@ Examples:
     $ pyverify check --manifest manifest.json downloads/*
     $ pyverify check --pins SHA256SUMS downloads/Python-3.13.1.tar.xz
     $ pyverify check Python-3.12.4.tgz --deny-eol --deny-security-only
+    $ pyverify check python3.13_3.13.5.orig.tar.xz --as Python-3.13.5.tar.xz
     $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
           --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
