@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyverify/pyverify/internal/safefs"
 	"github.com/pyverify/pyverify/internal/safetext"
 )
 
@@ -51,7 +52,9 @@ func (c *Client) Fetch(ctx context.Context, rawURL string, limit int64) ([]byte,
 	return buf.Bytes(), nil
 }
 
-// Download streams rawURL into the file partPath (created if missing) and
+// Download streams rawURL into the file partPath (created if missing; a
+// symbolic link or anything but a regular file of the user's there is
+// replaced, see safefs.OpenOwnReplacing) and
 // into the writer returned by newSink, and returns the total size.
 //
 // If partPath already holds n bytes (from an interrupted earlier run; more
@@ -84,7 +87,10 @@ func (c *Client) Download(ctx context.Context, rawURL, partPath string, limit in
 	if progress == nil {
 		progress = func(int64) {}
 	}
-	f, err := os.OpenFile(partPath, os.O_RDWR|os.O_CREATE, 0o666)
+	// The part file is pyverify's own: a symbolic link, a named pipe or
+	// another user's file planted in its place is removed, never written
+	// through.
+	f, err := safefs.OpenOwnReplacing(partPath, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return 0, &transferError{err, false}
 	}

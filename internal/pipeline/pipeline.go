@@ -6,7 +6,8 @@
 // before the bytes arrive; then the artifact is streamed once into a partial
 // file in the cache and, at the same time, into the verifier (digests and
 // OpenPGP). Only when every required check passes is the partial file renamed
-// into the cache and linked or copied into the destination under a temporary
+// into the cache and copied (a reflink where the file system offers one)
+// into the destination under a temporary
 // name, then renamed to its final name. A verified file in the cache is
 // re-verified whole on the next run instead of being downloaded again.
 // Runs that share a cache take turns on each artifact (a lock file beside
@@ -18,14 +19,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/readahead"
+	"github.com/pyverify/pyverify/internal/safefs"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -88,6 +90,12 @@ type Result struct {
 // artifact, in the order of arts.
 func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 	jobs := max(opt.Jobs, 1)
+	// A run killed while it copied into Dest left a temporary file there.
+	for _, dir := range []string{opt.Dest, opt.SBOMDest} {
+		if dir != "" {
+			CleanStale(dir)
+		}
+	}
 	results := make([]Result, len(arts))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -145,8 +153,10 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 
 	// Another run using this cache would write into the same partial
 	// file, behind this run's verified stream: wait until it is done with
-	// the file (which it has then most likely cached).
-	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+	// the file (which it has then most likely cached). The cache's folders
+	// are real folders (a symbolic link planted there is replaced), so
+	// that nothing is written outside the cache.
+	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("partial", dir), 0o755); err != nil {
 		return fail(err)
 	}
 	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
@@ -155,18 +165,26 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	}
 	defer lock.Close()
 
-	// A file verified by an earlier run is verified again, whole.
-	if _, err := os.Stat(cached); err == nil {
-		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
+	// A file verified by an earlier run is verified again, whole, from
+	// the very open file that is then copied into Dest. Only a regular
+	// file of ours is used: a symbolic link, a named pipe or another
+	// user's file planted in the cache is removed (never what a link
+	// points to) and the artifact downloaded afresh.
+	if f, err := safefs.OpenOwn(cached, os.O_RDONLY, 0); err == nil {
+		rep, err := verifyOpen(f, target, opt.Verifier, opt.Progress)
 		if err == nil {
+			defer f.Close()
 			res.Report, res.Cached = rep, true
 			if err := admit(opt, &res.Report); err != nil {
 				return fail(err)
 			}
-			return finish(ctx, res, cached, target, opt)
+			return finish(ctx, res, f, target, opt)
 		}
 		// The cached copy no longer verifies (or the policy changed):
 		// drop it and download afresh.
+		f.Close()
+		os.Remove(cached)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		os.Remove(cached)
 	}
 
@@ -208,16 +226,25 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		os.Remove(part) // never resume from bytes that failed verification
 		return fail(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("files", dir), 0o755); err != nil {
 		return fail(err)
 	}
+	// The verified bytes are those of the part file as it was written: it
+	// is opened (never through a link) before it is renamed, and the open
+	// file is what is copied into Dest.
+	f, err := safefs.OpenOwn(part, os.O_RDONLY, 0)
+	if err != nil {
+		os.Remove(part)
+		return fail(err)
+	}
+	defer f.Close()
 	if err := os.Rename(part, cached); err != nil {
 		return fail(err)
 	}
 	if err := admit(opt, &res.Report); err != nil {
 		return fail(err)
 	}
-	return finish(ctx, res, cached, target, opt)
+	return finish(ctx, res, f, target, opt)
 }
 
 // admit asks opt.Admit, if set, whether a verified file may be placed.
@@ -279,17 +306,24 @@ func sizeLimit(a manifest.Artifact) int64 {
 }
 
 // VerifyFile verifies the file at path against target, reading it once,
-// start to end, in large reads.
+// start to end, in large reads. A path that is not a regular file (a named
+// pipe, a device, a folder) fails at once, with an error matching
+// safefs.ErrNotRegular, without blocking.
 func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
-	f, err := os.Open(path)
+	f, err := safefs.Open(path)
 	if err != nil {
 		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
 	}
 	defer f.Close()
+	return verifyOpen(f, target, v, progress)
+}
+
+// verifyOpen verifies the open file f from its start.
+func verifyOpen(f *os.File, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
 	readahead.Sequential(f)
-	var r io.Reader = f
+	var r io.Reader = io.NewSectionReader(f, 0, 1<<62)
 	if progress != nil {
-		r = &countingReader{r: f, add: progress}
+		r = &countingReader{r: r, add: progress}
 	}
 	return v.VerifyReader(target, r)
 }
@@ -307,52 +341,3 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// place puts the verified file src into dest under name: first under a
-// temporary name in dest (a hard link, or a copy across file systems), then
-// renamed, so that dest/name is either absent or complete and verified.
-func place(src, dest, name string) (string, error) {
-	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || name == "" {
-		return "", fmt.Errorf("%q: not a plain file name", name)
-	}
-	final := filepath.Join(dest, name)
-	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
-	if err != nil {
-		return "", err
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // no-op once renamed
-	tmp.Close()
-	if err := os.Remove(tmpName); err != nil {
-		return "", err
-	}
-	if err := os.Link(src, tmpName); err != nil {
-		if err := copyFile(src, tmpName); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Rename(tmpName, final); err != nil {
-		return "", err
-	}
-	return final, nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
