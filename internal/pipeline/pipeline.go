@@ -340,4 +340,3 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
