@@ -9,11 +9,13 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/fixtureserver"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/verify"
 )
 
 type hostileRun struct {
@@ -235,5 +238,37 @@ func TestFolderInTheWayAtDestSaysVerifiedButNotPlaced(t *testing.T) {
 		if strings.HasSuffix(de.Name(), ".tmp") {
 			t.Errorf("temporary file %s left in --dest", de.Name())
 		}
+	}
+}
+
+func TestEndlessBodyWithoutListedSizeStopsAtTheClassCap(t *testing.T) {
+	var sent int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 1<<16)
+		for {
+			n, err := w.Write(buf)
+			atomic.AddInt64(&sent, int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	defer hs.Close()
+	base, _ := url.Parse(hs.URL)
+	cache := t.TempDir()
+	art := manifest.Artifact{Name: "python-3.6.15-manifest.json", Class: manifest.ClassWindowsManifest,
+		URL: "https://www.python.org/ftp/python/3.6.15/python-3.6.15-manifest.json"}
+	opt := Options{Client: &download.Client{Mirror: base, Retries: -1}, Verifier: fixtureVerifier(t),
+		Version: manifest.MustParseVersion("3.6.15"), CacheDir: cache, Dest: t.TempDir(), Jobs: 1}
+	res := Run(context.Background(), []manifest.Artifact{art}, opt)[0]
+	if !errors.Is(res.Err, download.ErrTooLarge) {
+		t.Fatalf("err %v, want download.ErrTooLarge", res.Err)
+	}
+	if len(res.Report.Checks) == 0 || res.Report.Checks[0].Reason != verify.ReasonSizeMismatch ||
+		!strings.Contains(res.Report.Checks[0].Detail, "the most a windows-manifest file may have") {
+		t.Errorf("report %+v, want a size failure naming the class cap", res.Report.Checks)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "partial", "3.6.15", art.Name+".part")); err == nil {
+		t.Error("a partial file that can never verify was kept")
 	}
 }

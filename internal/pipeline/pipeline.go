@@ -28,15 +28,13 @@ import (
 	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/readahead"
 	"github.com/pyverify/pyverify/internal/safefs"
+	"github.com/pyverify/pyverify/internal/sizecap"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
 
 // maxSidecar caps the size of a signature, bundle or certificate.
 const maxSidecar = 1 << 20
-
-// maxUnknownSize caps a download whose size python.org does not give.
-const maxUnknownSize = 8 << 30
 
 // Options configure Run.
 type Options struct {
@@ -214,7 +212,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 			res.Report.Error = ""
 			tooLarge := verify.CheckResult{
 				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
-				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
+				Detail: tooLargeDetail(a),
 			}
 			res.Report.Checks = append([]verify.CheckResult{tooLarge}, res.Report.Checks[1:]...)
 		}
@@ -294,7 +292,9 @@ func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sideca
 }
 
 // sizeLimit is the most bytes a download of a may bring: its exact size when
-// known, else the largest size its human-readable size could stand for.
+// known, else the largest size its human-readable size could stand for,
+// else the default cap of its class (package sizecap). A download that
+// goes beyond fails on its size, and its partial file is deleted.
 func sizeLimit(a manifest.Artifact) int64 {
 	if a.Size > 0 {
 		return a.Size
@@ -302,7 +302,7 @@ func sizeLimit(a manifest.Artifact) int64 {
 	if n, ok := manifest.SizeTextMax(a.SizeText); ok {
 		return n
 	}
-	return maxUnknownSize
+	return sizecap.Default(a.Class)
 }
 
 // VerifyFile verifies the file at path against target, reading it once,
@@ -339,4 +339,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		c.add(int64(n))
 	}
 	return n, err
+}
+
+// tooLargeDetail says why a download that went beyond sizeLimit failed.
+func tooLargeDetail(a manifest.Artifact) string {
+	if a.Size > 0 || a.SizeText != "" {
+		return fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a))
+	}
+	return fmt.Sprintf("the server sent more than %d bytes, the most a %s file may have when its size is not listed", sizeLimit(a), a.Class)
 }

@@ -53,8 +53,8 @@ func TestSizeLimit(t *testing.T) {
 	}{
 		{manifest.Artifact{Size: 1234, SizeText: "1234"}, 1234},
 		{manifest.Artifact{SizeText: "25.9\u00a0MB"}, 27210547},
-		{manifest.Artifact{}, maxUnknownSize},
-		{manifest.Artifact{SizeText: "n/a"}, maxUnknownSize},
+		{manifest.Artifact{Class: manifest.ClassSource}, 256 << 20},
+		{manifest.Artifact{Class: manifest.ClassMacOS, SizeText: "n/a"}, 1 << 30},
 	} {
 		if got := sizeLimit(tt.a); got != tt.want {
 			t.Errorf("sizeLimit(%+v) = %d, want %d", tt.a, got, tt.want)
