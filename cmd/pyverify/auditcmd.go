@@ -24,8 +24,6 @@ import (
 // maxAuditReport caps a shard report read by --merge.
 const maxAuditReport = 1 << 30
 
-// maxMirrorFile caps an artifact downloaded from a mirror given by URL.
-const maxMirrorFile = 8 << 30
 
 // auditFlags are the flags of 'pyverify audit'.
 type auditFlags struct {
@@ -325,7 +323,7 @@ func readManifestDir(dir string) (audit.Listing, error) {
 // (resumable, as verify's downloads) while the audit's check reads it, and
 // removes the file afterwards: the audit never keeps a mirror's bytes.
 func mirrorStreamer(c *download.Client) audit.Streamer {
-	return func(ctx context.Context, u string, newSink func() (io.Writer, error)) error {
+	return func(ctx context.Context, u string, limit int64, newSink func() (io.Writer, error)) error {
 		tmp, err := os.CreateTemp("", "pyverify-audit-*.part")
 		if err != nil {
 			return err
@@ -333,7 +331,10 @@ func mirrorStreamer(c *download.Client) audit.Streamer {
 		name := tmp.Name()
 		tmp.Close()
 		defer os.Remove(name)
-		_, err = c.Download(ctx, u, name, maxMirrorFile, newSink, nil)
+		_, err = c.Download(ctx, u, name, limit, newSink, nil)
+		if errors.Is(err, download.ErrTooLarge) {
+			return fmt.Errorf("%w: %w", audit.ErrTooLarge, err)
+		}
 		return err
 	}
 }
