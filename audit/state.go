@@ -191,7 +191,7 @@ func removeStrayTemps(path, own string) error {
 	for _, e := range entries {
 		name := e.Name()
 		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || !e.Type().IsRegular() || filepath.Join(dir, name) == own {
+		if !ok || !e.Type().IsRegular() || filepath.Join(dir, name) == filepath.Clean(own) {
 			continue
 		}
 		digits, ok := strings.CutSuffix(rest, ".tmp")

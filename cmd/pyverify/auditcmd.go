@@ -24,17 +24,17 @@ import (
 // maxAuditReport caps a shard report read by --merge.
 const maxAuditReport = 1 << 30
 
-
 // auditFlags are the flags of 'pyverify audit'.
 type auditFlags struct {
-	trust                trustFlags
-	lifecycle            lifecycleFlags
-	net                  netFlags
-	manifests, state     string
-	shard                string
-	jobs                 int
-	api, full, merge     bool
-	asJSON, jsonl, quiet bool
+	trust                 trustFlags
+	lifecycle             lifecycleFlags
+	net                   netFlags
+	manifests, state      string
+	shard                 string
+	jobs                  int
+	api, full, merge      bool
+	asJSON, jsonl, quiet  bool
+	maxDepth, maxListings int
 }
 
 func cmdAudit(ctx context.Context, u *ui, args []string) error {
@@ -54,6 +54,8 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
+	fs.IntVar(&f.maxDepth, "max-depth", audit.DefaultMaxDepth, "")
+	fs.IntVar(&f.maxListings, "max-listings", audit.DefaultMaxListings, "")
 	pos, err := parseFlags(cmd, fs, args)
 	if err != nil {
 		return err
@@ -70,6 +72,12 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	}
 	if f.jobs < 1 || f.jobs > 64 {
 		return usagef(cmd, "--jobs: want a number from 1 to 64")
+	}
+	if f.maxDepth < 1 || f.maxDepth > 16 {
+		return usagef(cmd, "--max-depth: want a number from 1 to 16")
+	}
+	if f.maxListings < 1 {
+		return usagef(cmd, "--max-listings: want a positive number")
 	}
 	if f.api && f.manifests != "" {
 		return usagef(cmd, "--api and --manifests: choose one listing")
@@ -103,7 +111,8 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	}
-	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
+	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full,
+		MaxDepth: f.maxDepth, MaxListings: f.maxListings}
 	// Every SBOM found next to an artifact must describe it.
 	opt.Extra, opt.ExtraKey = append(opt.Extra, audit.CheckSBOM), audit.SBOMKey
 	if gate != nil {

@@ -78,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"touch":     cmdTouch,
 			"listings":  cmdListings,
 			"lockstate": cmdLockState,
+			"mkfifo":    cmdMkfifo,
 		},
 	})
 }
@@ -294,4 +295,12 @@ func cmdLockState(ts *testscript.TestScript, neg bool, args []string) {
 	st, err := audit.OpenState(ts.MkAbs(args[0]))
 	ts.Check(err)
 	ts.Defer(st.Close)
+}
+
+// mkfifo FILE: make a named pipe, which nothing writes to.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo FILE")
+	}
+	ts.Check(mkfifo(ts.MkAbs(args[0])))
 }

@@ -23,6 +23,7 @@ type netFlags struct {
 	allowHTTPUnsafe bool
 	retries         int
 	stallTimeout    time.Duration
+	minRate         int64
 }
 
 func (n *netFlags) register(fs *flag.FlagSet) {
@@ -30,7 +31,11 @@ func (n *netFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&n.allowHTTPUnsafe, "allow-http-unsafe", false, "")
 	fs.IntVar(&n.retries, "retries", 4, "")
 	fs.DurationVar(&n.stallTimeout, "stall-timeout", 30*time.Second, "")
+	fs.Int64Var(&n.minRate, "min-rate", defaultMinRate, "")
 }
+
+// defaultMinRate is --min-rate's default, in bytes per second.
+const defaultMinRate = 1024
 
 // client builds the download client for --base-url: links to
 // https://www.python.org/ are fetched from the base URL instead.
@@ -46,6 +51,9 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	if n.stallTimeout <= 0 {
 		return nil, nil, usagef(cmd, "--stall-timeout: want a positive duration such as 30s")
 	}
+	if n.minRate < 0 {
+		return nil, nil, usagef(cmd, "--min-rate: want a number of bytes per second (0: no minimum)")
+	}
 	retries := n.retries
 	if retries == 0 {
 		retries = -1 // download.Client: negative means no retries
@@ -54,6 +62,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		AllowHTTPUnsafe: n.allowHTTPUnsafe,
 		Retries:         retries,
 		StallTimeout:    n.stallTimeout,
+		MinRate:         n.minRate,
 		UserAgent:       "pyverify/" + buildVersion(),
 	}
 	if base.String() != defaultBaseURL {

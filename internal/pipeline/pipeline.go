@@ -310,18 +310,31 @@ func sizeLimit(a manifest.Artifact) int64 {
 // pipe, a device, a folder) fails at once, with an error matching
 // safefs.ErrNotRegular, without blocking.
 func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
+	return VerifyFileContext(context.Background(), path, target, v, progress)
+}
+
+// VerifyFileContext is VerifyFile, stopping between reads when ctx ends
+// (then the error is ctx's cause and the report says nothing was decided).
+func VerifyFileContext(ctx context.Context, path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
 	f, err := safefs.Open(path)
 	if err != nil {
 		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
 	}
 	defer f.Close()
-	return verifyOpen(f, target, v, progress)
+	return verifyOpenContext(ctx, f, target, v, progress)
 }
 
 // verifyOpen verifies the open file f from its start.
 func verifyOpen(f *os.File, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
+	return verifyOpenContext(context.Background(), f, target, v, progress)
+}
+
+func verifyOpenContext(ctx context.Context, f *os.File, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
 	readahead.Sequential(f)
 	var r io.Reader = io.NewSectionReader(f, 0, 1<<62)
+	if ctx.Done() != nil {
+		r = &ctxReader{ctx: ctx, r: r}
+	}
 	if progress != nil {
 		r = &countingReader{r: r, add: progress}
 	}
@@ -347,4 +360,17 @@ func tooLargeDetail(a manifest.Artifact) string {
 		return fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a))
 	}
 	return fmt.Sprintf("the server sent more than %d bytes, the most a %s file may have when its size is not listed", sizeLimit(a), a.Class)
+}
+
+// ctxReader stops reading when ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.r.Read(p)
 }
