@@ -89,6 +89,9 @@ func listRelease(ctx context.Context, src Source, dir string, depth int) (files 
 				bad = append(bad, badDir{rel + "/", err})
 				return nil
 			}
+			if errors.Is(err, ErrTooManyListings) {
+				return err
+			}
 			return fmt.Errorf("%s: %w", rel, err)
 		}
 		for _, fi := range fis {

@@ -185,6 +185,10 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			runErr = ioError(err)
 		}
 	}
+	if errors.Is(runErr, audit.ErrTooManyListings) {
+		runErr = inputError(withHint(fmt.Errorf("%s: %w", sanitize(root), runErr),
+			"a python.org mirror has about two thousand folders; --max-listings N raises the cap"))
+	}
 	if runErr != nil {
 		return auditRunError(runErr)
 	}
