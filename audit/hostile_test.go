@@ -340,4 +340,3 @@ func TestMergeRecountsAndRefusesMisplacedOrRepeatedEntries(t *testing.T) {
 		t.Errorf("a release in a shard it does not hash to: %v", err)
 	}
 }
-
