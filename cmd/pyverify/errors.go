@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -190,6 +191,11 @@ func flagError(set *flag.FlagSet, err error) string {
 // describeErr words an error for a report line: file system errors as
 // "cannot read PATH: no such file", others as they are.
 func describeErr(err error) string {
+	var pl *pipeline.PlaceError
+	if errors.As(err, &pl) {
+		// "NAME: verified, but cannot be placed at PATH: why".
+		return sanitize(pl.Error())
+	}
 	var le *os.LinkError
 	if errors.As(err, &le) {
 		return fmt.Sprintf("cannot move %s to %s: %s", sanitize(le.Old), sanitize(le.New), fsReason("move", le.Err))
