@@ -181,7 +181,10 @@ func exitCode(err error) int {
 		return exitFailed
 	case errors.As(err, &de):
 		return exitUsage
-	case download.IsNetwork(err):
+	case download.IsNetwork(err), errors.As(err, new(*download.HTTPError)), errors.Is(err, download.ErrRedirectRefused):
+		// A download that failed: the network, an HTTP error status
+		// (404 included: a release python.org does not have is marked
+		// bad input where its page is read), a refused redirect.
 		return exitIO
 	case errors.Is(err, context.Canceled), errors.As(err, &pathErr), errors.As(err, &linkErr):
 		// File system failures that were not marked as bad input: the

@@ -103,10 +103,20 @@ func releaseError(err error, mode releasedata.Mode) error {
 	var de *manifest.DataError
 	var ue *releasedata.UnreachableError
 	switch {
-	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
+	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue),
+		errors.As(err, &ue) && !download.IsNetwork(ue.V2) && !download.IsNetwork(ue.V1):
+		// Neither the page nor (with --api) either API has the release.
 		return inputError(withHint(err, "%s", checkVersionHint))
-	case errors.As(err, &de) && mode == releasedata.Both:
+	case errors.Is(err, download.ErrTooLarge):
+		// A page or API answer larger than any python.org sends (or a
+		// gzip bomb) is bad input, like a malformed one.
+		return inputError(withHint(err, "is --base-url a python.org mirror? Its release pages and API answers are far smaller"))
+	case errors.As(err, &de) && mode == releasedata.Both && strings.Contains(de.Source, "/api/"):
+		// Only an API answer is blamed on the API: a page that is not a
+		// release page gets fallbackHint's question about --base-url.
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
+	case errors.As(err, new(*download.HTTPError)) && !download.IsNetwork(err):
+		return withHint(err, "the server refused the request; check --base-url, or try again later")
 	}
 	return err
 }
@@ -123,7 +133,7 @@ func loadRelease(ctx context.Context, c *download.Client, v manifest.Version, pa
 	}
 	if api {
 		if am, _, _, err = releasedata.FetchAPI(ctx, c, v); err != nil {
-			return nil, err
+			return nil, releaseError(err, releasedata.APIOnly)
 		}
 	}
 	switch {

@@ -39,7 +39,28 @@ func FetchPage(ctx context.Context, c *download.Client, v manifest.Version) (*ma
 	if err != nil {
 		return nil, err
 	}
-	return manifest.ParsePage(bytes.NewReader(data), u, v)
+	m, err := manifest.ParsePage(bytes.NewReader(data), u, v)
+	return readFrom(c, u, m, err)
+}
+
+// readFrom names, in the manifest m read from python.org's address u (and
+// in a *manifest.DataError), the address actually read: a mirror's when
+// the client maps python.org to one. Links in the data stay python.org's,
+// which the client maps in turn.
+func readFrom(c *download.Client, u string, m *manifest.Manifest, err error) (*manifest.Manifest, error) {
+	r, rerr := c.Resolve(u)
+	if rerr != nil {
+		return m, err
+	}
+	read := r.String()
+	if m != nil && m.Source == u {
+		m.Source = read
+	}
+	var de *manifest.DataError
+	if errors.As(err, &de) && strings.HasPrefix(de.Source, u) {
+		de.Source = read + strings.TrimPrefix(de.Source, u)
+	}
+	return m, err
 }
 
 // FetchAPI reads the release's files from the JSON API: v2, or v1 when v2
@@ -51,6 +72,7 @@ func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*man
 		return c.Fetch(ctx, u, manifest.MaxAPISize)
 	}
 	m, err := manifest.FetchAPIv2(ctx, fetch, PythonOrg, v)
+	m, err = readFromAPI(c, m, err)
 	if err == nil {
 		return m, verify.ReportSource{Name: SourceAPIv2, URL: m.Source}, "", nil
 	}
@@ -58,6 +80,7 @@ func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*man
 		return nil, verify.ReportSource{}, "", err
 	}
 	m1, err1 := manifest.FetchAPI(ctx, fetch, PythonOrg, v)
+	m1, err1 = readFromAPI(c, m1, err1)
 	if err1 != nil {
 		if Unreachable(err1) {
 			return nil, verify.ReportSource{}, "", &UnreachableError{Version: v, V2: err, V1: err1}
@@ -68,12 +91,31 @@ func FetchAPI(ctx context.Context, c *download.Client, v manifest.Version) (*man
 	return m1, verify.ReportSource{Name: SourceAPIv1, URL: m1.Source}, note, nil
 }
 
+// readFromAPI is readFrom for the JSON API, whose manifests and errors name
+// the address of the document read.
+func readFromAPI(c *download.Client, m *manifest.Manifest, err error) (*manifest.Manifest, error) {
+	src := ""
+	var de *manifest.DataError
+	switch {
+	case m != nil:
+		src = m.Source
+	case errors.As(err, &de):
+		src = de.Source
+	}
+	if !strings.HasPrefix(src, PythonOrg+"/") {
+		return m, err
+	}
+	u, _, _ := strings.Cut(src, " ")
+	return readFrom(c, u, m, err)
+}
+
 // Unreachable reports whether err means the server could not be read: a
-// network failure, or an HTTP error status (a 404, a 5xx after every
-// retry). Malformed or oversized answers are not unreachable.
+// network failure, 404 Not Found or 410 Gone, 429 Too Many Requests, or a
+// 5xx after every retry. Any other 4xx (403 Forbidden, 418) is an answer,
+// and an error of its own, as are malformed or oversized answers: none of
+// them silently drops the cross-check.
 func Unreachable(err error) bool {
-	var he *download.HTTPError
-	return download.IsNetwork(err) || errors.As(err, &he)
+	return download.IsNetwork(err) || errors.Is(err, download.ErrNotFound)
 }
 
 // An UnreachableError reports that neither version of the JSON API could be

@@ -67,7 +67,7 @@ func Load(ctx context.Context, c *download.Client, v manifest.Version, mode Mode
 		if page, err = FetchPage(ctx, c, v); err != nil {
 			return nil, err
 		}
-		r.Sources = append(r.Sources, verify.ReportSource{Name: SourcePage, URL: PageURL(v)})
+		r.Sources = append(r.Sources, verify.ReportSource{Name: SourcePage, URL: page.Source})
 	}
 	if mode != PageOnly {
 		var unreachable *UnreachableError
