@@ -113,7 +113,8 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 
 // fault PATH KIND: make the server misbehave for PATH. KIND is 503=N,
 // 429=N (no Retry-After), 429=N/SECONDS (with Retry-After: SECONDS),
-// reset=N (bytes), extra=N (bytes) or stall.
+// reset=N (bytes), extra=N (bytes), stall, status=N (answer with HTTP
+// status N) or redirect=URL.
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: fault PATH KIND")
@@ -134,6 +135,10 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 		f.ExtraBytes = n
 	case "stall":
 		f.Stall = true
+	case "status":
+		f.Status = int(n)
+	case "redirect":
+		f.RedirectTo = val
 	default:
 		ts.Fatalf("unknown fault %q", args[1])
 	}
