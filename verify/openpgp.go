@@ -166,6 +166,9 @@ type openpgpCheck struct {
 	entities    openpgp.EntityList // the pinned keys the signature names
 	cfg         *packet.Config
 	runs        []*openpgpRun
+	// text, when every signature is a text-mode one, canonicalizes the
+	// bytes as GnuPG does before the runs read them (openpgp_text.go).
+	text *gpgText
 }
 
 // How an openpgpCheck hashes the bytes, at best: the check falls back to
@@ -263,6 +266,9 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashin
 		}
 		return c
 	}
+	if !slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return sig.SigType != packet.SigTypeText }) {
+		c.text = &gpgText{}
+	}
 	for _, e := range entities {
 		run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
 		pr, pw := io.Pipe()
@@ -353,6 +359,10 @@ func (c *openpgpCheck) Write(p []byte) (int, error) {
 	for _, h := range c.hashes {
 		h.Write(p)
 	}
+	n := len(p)
+	if c.text != nil {
+		p = c.text.canon(p)
+	}
 	for _, r := range c.runs {
 		if r.broken || r.pw == nil {
 			continue
@@ -361,7 +371,7 @@ func (c *openpgpCheck) Write(p []byte) (int, error) {
 			r.broken = true
 		}
 	}
-	return len(p), nil
+	return n, nil
 }
 
 // finish ends the check and returns the outcome and any warnings. The
@@ -404,6 +414,9 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 		}
 	}
 	res := CheckResult{Kind: KindOpenPGP, Status: StatusFail, Detail: c.describeFailure(best)}
+	if c.text != nil && !errors.Is(best, pgperrors.ErrUnknownIssuer) {
+		res.Detail += " (a text-mode signature, gpg --textmode: checked over the file's text with CRLF line endings)"
+	}
 	if errors.Is(best, pgperrors.ErrUnknownIssuer) {
 		res.Signer = c.claimedSigner(c.ps.sigs[0])
 	}
