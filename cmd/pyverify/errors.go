@@ -217,6 +217,7 @@ func describeErr(err error) string {
 type stickyWriter struct {
 	w   io.Writer
 	err error
+	n   int64 // bytes written
 }
 
 func (s *stickyWriter) Write(p []byte) (int, error) {
@@ -224,6 +225,7 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 		return 0, s.err
 	}
 	n, err := s.w.Write(p)
+	s.n += int64(n)
 	if err != nil {
 		s.err = err
 	}

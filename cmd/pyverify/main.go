@@ -101,13 +101,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitCode(err)
 	var reported *reportedError
+	msg := ""
 	if !errors.As(err, &reported) {
-		u.errorf("%s", oneLine(err))
+		msg = oneLine(err)
 	} else if reported.msg != "" {
-		u.errorf("%s", sanitize(reported.msg))
+		msg = sanitize(reported.msg)
 	}
-	if hint := hintOf(err); hint != "" {
+	if msg != "" {
+		u.errorf("%s", msg)
+	}
+	hint := hintOf(err)
+	if hint != "" {
 		u.hintf("%s", hint)
+	}
+	if out.n == 0 && out.err == nil && wantsJSON(rest) {
+		// Nothing was printed: the run failed before its report.
+		u.printJSON(failureJSON(cmd, msg, hint, code))
 	}
 	return code
 }
