@@ -109,7 +109,7 @@ func parseDetachedSignature(data []byte) (ps *parsedSignature, err error) {
 			}
 			ps.unsupported = append(ps.unsupported, describeUnsupported(p.Error))
 		default:
-			return nil, fmt.Errorf("holds a %T packet: a detached signature holds signatures only", p)
+			return nil, fmt.Errorf("holds %s, not a detached signature (gpg --detach-sign)", packetKind(p))
 		}
 	}
 	if len(ps.sigs) == 0 && len(ps.unsupported) == 0 {

@@ -55,6 +55,7 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 		if strings.HasSuffix(msg, "media type:") {
 			msg = "no mediaType" // sigstore-go names the empty media type as ""
 		}
+		msg = trustedRootText(data, msg)
 		return nil, fmt.Errorf("sigstore: trusted root: %s", msg)
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
@@ -224,6 +225,7 @@ func (c *sigstoreChecker) check(bundleJSON []byte, sha256 []byte, identity, issu
 		policy := sgverify.NewPolicy(sgverify.WithArtifactDigest("sha256", sha256), sgverify.WithCertificateIdentity(id))
 		_, err = c.v.Verify(b, policy)
 		err = mapSigstoreError(err)
+		err = c.errNoLogEntry(b, err)
 	}
 	var idErr *sgverify.ErrNoMatchingCertificateIdentity
 	if errors.As(err, &idErr) {
@@ -351,6 +353,9 @@ func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSig
 	// equality (signature, certificate, digest).
 	tlogTimes, err := c.v.VerifyTransparencyLogInclusion(b)
 	if err != nil {
+		if strings.Contains(err.Error(), "not enough verified log entries") {
+			return c.errNoLogEntry(b, err)
+		}
 		return sigstoreStage("transparency log", err)
 	}
 	// Observer timestamps: the verified integrated times and any RFC 3161
