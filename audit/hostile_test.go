@@ -340,3 +340,18 @@ func TestMergeRecountsAndRefusesMisplacedOrRepeatedEntries(t *testing.T) {
 		t.Errorf("a release in a shard it does not hash to: %v", err)
 	}
 }
+
+func TestCharacterDeviceInTreeIsNotReadForever(t *testing.T) {
+	ft := loadFixtureTrust(t)
+	root := copyMirror(t)
+	dev := filepath.Join(root, "3.12.4", "python-3.12.4-arm64.exe")
+	// /dev/zero's numbers (1, 5): an endless source of bytes.
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o644, 1<<8|5); err != nil {
+		t.Skipf("cannot make a device here: %v", err)
+	}
+	rep := runWithin(t, ft.options(root))
+	e := entry(t, rep, "3.12.4/python-3.12.4-arm64.exe")
+	if len(e.Problems) != 1 || e.Problems[0].Kind != Unreadable || e.Problems[0].Detail != "cannot read: not a regular file (a character device)" {
+		t.Errorf("a character device: %+v", e.Problems)
+	}
+}
