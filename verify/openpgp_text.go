@@ -9,8 +9,23 @@ package verify
 // go-crypto's canonicalization differs from GnuPG's on a line that ends
 // with more than one CR, which any binary file of some size holds, so a
 // genuine text-mode signature of a tarball failed as "BAD signature". The
-// check therefore feeds go-crypto the bytes canonicalized as GnuPG does
-// (which go-crypto's own canonicalization leaves as they are).
+// check therefore hashes the bytes canonicalized as GnuPG does.
+
+import "hash"
+
+// gpgTextHash is a hash that reads the bytes written to it canonicalized
+// as GnuPG's text mode does.
+type gpgTextHash struct {
+	hash.Hash
+	g gpgText
+}
+
+func newGPGTextHash(h hash.Hash) hash.Hash { return &gpgTextHash{Hash: h} }
+
+func (t *gpgTextHash) Write(p []byte) (int, error) {
+	t.Hash.Write(t.g.canon(p))
+	return len(p), nil
+}
 
 // gpgText canonicalizes a stream as GnuPG's text mode does.
 type gpgText struct {
