@@ -23,6 +23,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/filelock"
 	"github.com/pyverify/pyverify/internal/safefs"
+	"github.com/pyverify/pyverify/names"
 )
 
 // A PlaceError reports a file that verified but could not be placed in
@@ -88,7 +89,7 @@ func writeFile(dest, name string, data []byte) error {
 // umask, as for any file a program creates.
 func writeVia(dest, name string, fill func(*os.File) error) error {
 	final := filepath.Join(dest, name)
-	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || name == "" {
+	if names.CheckFileName(name) != nil {
 		return &PlaceError{Name: name, Path: final, Err: errors.New("not a plain file name")}
 	}
 	fail := func(err error) error { return &PlaceError{Name: name, Path: final, Err: err} }
