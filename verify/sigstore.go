@@ -55,6 +55,7 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 		if strings.HasSuffix(msg, "media type:") {
 			msg = "no mediaType" // sigstore-go names the empty media type as ""
 		}
+		msg = trustedRootText(data, msg)
 		return nil, fmt.Errorf("sigstore: trusted root: %s", msg)
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
@@ -257,6 +258,7 @@ func (c *sigstoreChecker) checkAt(bundleJSON []byte, sha256 []byte, identity, is
 		var res *sgverify.VerificationResult
 		res, err = c.v.Verify(b, policy)
 		err = mapSigstoreError(err)
+		err = c.errNoLogEntry(b, err)
 		if res != nil {
 			times = res.VerifiedTimestamps
 		}
@@ -392,6 +394,9 @@ func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSig
 	// equality (signature, certificate, digest).
 	tlogTimes, err := c.v.VerifyTransparencyLogInclusion(b)
 	if err != nil {
+		if strings.Contains(err.Error(), "not enough verified log entries") {
+			return nil, c.errNoLogEntry(b, err)
+		}
 		return nil, sigstoreStage("transparency log", err)
 	}
 	// Observer timestamps: the verified integrated times and any RFC 3161

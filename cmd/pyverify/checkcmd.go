@@ -116,6 +116,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	var reports []verify.ArtifactReport
 	var errs []error
 	var targets []verify.Target
+	var notRelease []string
 	if digestForm {
 		rep, target, err := checkDigest(cmd, v, &f, files[0], m)
 		if rep == nil {
@@ -124,6 +125,16 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		reports, errs = append(reports, *rep), append(errs, err)
 		targets = append(targets, target)
 	} else {
+		// Of many files (check DIR/*), one that is not a release file (a
+		// SHA256SUMS, a README, a folder) is noted and the rest checked.
+		if len(files) > 1 {
+			if files, notRelease = releaseFiles(&f, files, m); len(files) == 0 {
+				return usagef(cmd, "no release file among the files given (%s)", strings.Join(notRelease, "; "))
+			}
+			for _, w := range notRelease {
+				u.warnf("%s", w)
+			}
+		}
 		targets = make([]verify.Target, len(files))
 		sboms := make([]localSBOM, len(files))
 		for i, file := range files {
@@ -146,7 +157,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				reports[i], errs[i] = v.VerifyFile(files[i], targets[i], nil)
+				if ctx.Err() != nil {
+					errs[i] = context.Cause(ctx)
+					return
+				}
+				reports[i], errs[i] = v.VerifyFileContext(ctx, files[i], targets[i], nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
 				}
@@ -158,13 +173,17 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			})
 		}
 		wg.Wait()
+		if ctx.Err() != nil {
+			// Ctrl-C or SIGTERM: no verdict on a file read part-way.
+			return ioError(errors.New("interrupted: nothing was decided for the files not read to the end"))
+		}
 	}
 	versions := make([]manifest.Version, len(targets))
 	for i, t := range targets {
 		versions[i] = t.Version
 	}
 	applyGate(gate, reports, versions, errs)
-	rep := &verify.Report{Artifacts: reports}
+	rep := &verify.Report{Artifacts: reports, Warnings: notRelease}
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
@@ -576,4 +595,34 @@ func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed in
 		}
 	}
 	return code, failed
+}
+
+// releaseFiles splits files into those to check and notes on the others:
+// folders, special files and files whose name names no release (when no
+// --version or --manifest says which). A path that does not exist stays,
+// to fail as it would alone.
+func releaseFiles(f *checkFlags, files []string, m *manifest.Manifest) (keep, notes []string) {
+	for _, file := range files {
+		st, err := os.Stat(file)
+		switch {
+		case err != nil:
+			keep = append(keep, file)
+		case st.IsDir():
+			notes = append(notes, sanitize(file)+": a folder, not a release file: not checked")
+		case !st.Mode().IsRegular():
+			notes = append(notes, sanitize(file)+": not a regular file: not checked")
+		default:
+			// A name that names no release and no class of release file
+			// (SHA256SUMS, README.txt), unless the manifest lists it.
+			name := filepath.Base(file)
+			_, verr := names.VersionFromFileName(name)
+			listed, _ := listedIn(f, name, m)
+			if verr != nil && names.ClassOf(name) == names.ClassOther && listed == nil {
+				notes = append(notes, sanitize(file)+": not a release file: not checked")
+				continue
+			}
+			keep = append(keep, file)
+		}
+	}
+	return keep, notes
 }

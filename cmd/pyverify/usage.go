@@ -125,6 +125,9 @@ Flags:
                       not for an unknown host or a refusal by this machine)
     --stall-timeout D give up on a download that receives nothing for D
                       (default 30s), then retry; it resumes where it stopped
+    --min-rate N      give up, then retry, when a download brings fewer than
+                      N bytes a second over a stretch of --stall-timeout
+                      (default 1024; 0: no minimum)
     --allow-http-unsafe
                       allow plain http to hosts other than loopback
     --sbom            also fetch each file's SPDX SBOM, where the release lists
@@ -230,6 +233,8 @@ Flags:
                      --page, the two are cross-checked
     --retries N      retries after a connection error or a 5xx answer (default 4)
     --stall-timeout D  give up on a response that sends nothing for D (default 30s)
+    --min-rate N     give up on a response slower than N bytes a second
+                     (default 1024; 0: no minimum)
     --allow-http-unsafe
                      allow plain http to hosts other than loopback
 
@@ -365,7 +370,8 @@ to an artifact must describe it: its CPython package's SHA-256 must be the
 verified artifact's.
 
 Every problem has a kind: missing, extra, size, digest, bad-signature,
-missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar,
+missing-signature, unsigned, policy-gap, unreadable, link-outside-root (a
+symbolic link to a file outside ROOT, never read), orphan-sidecar,
 lifecycle (a release a --deny-* gate refuses), and sbom (an SBOM that is
 malformed or describes another file).
 Problems are listed on standard output (or the report, with --json or
@@ -392,8 +398,13 @@ Flags:
     --quiet          no summary table, progress or counts on standard error
     --base-url URL   where --api reads python.org
                      (default https://www.python.org)
-    --retries N, --stall-timeout D, --allow-http-unsafe
+    --retries N, --stall-timeout D, --min-rate N, --allow-http-unsafe
                      as for 'pyverify verify', for a mirror given by URL
+    --max-depth N    folder levels walked below a release directory
+                     (default 3); deeper folders are listed as skipped
+    --max-listings N folders listed at most (default 20000): a tree larger
+                     than that (a web server generating listings without
+                     end) stops the audit (exit 2)
 
 ` + trustFlagsText + `
 ` + lifecycleFlagsText + `
