@@ -50,9 +50,12 @@ const (
 	// OpenPGP, which needs the bytes, and no Download was given.
 	Unproven Outcome = "unproven"
 	// Failed: a signature was there and did not verify (a bad bundle, a
-	// signer the policy does not pin), the name breaks python.org's rules,
-	// or the bundle or file could not be fetched. Result.Detail says which.
+	// signer the policy does not pin), or the name breaks python.org's
+	// rules. Result.Detail says which.
 	Failed Outcome = "failed"
+	// Error: the bundle or the file could not be fetched (Result.Err):
+	// nothing was decided about the pin.
+	Error Outcome = "error"
 	// NotOurs: the pin is of another project's file (OpenSSL, pip…); it
 	// is listed, not checked.
 	NotOurs Outcome = "not-ours"
@@ -107,8 +110,7 @@ type Result struct {
 	Signed string `json:"signed_sha256,omitempty"`
 	// Detail says in one line why the pin is not Signed.
 	Detail string `json:"detail,omitempty"`
-	// Err is the error behind a Failed outcome that was no verdict (a
-	// fetch failure), for the caller's exit code; nil otherwise.
+	// Err is the error behind an Error outcome; nil otherwise.
 	Err error `json:"-"`
 
 	report verify.ArtifactReport // the proof's report, for Bind
@@ -210,8 +212,8 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 	req, reqErr := v.Requirement(ver, t.Class)
 
 	if ctx.Err() != nil {
-		res.Err = ctx.Err()
-		return fail("not checked: %v", ctx.Err())
+		res.Outcome, res.Err, res.Detail = Error, ctx.Err(), "not checked: "+ctx.Err().Error()
+		return res
 	}
 	path := "ftp/python/" + ver.FTPDir() + "/" + e.Name + ".sigstore"
 	data, ferr := fetch(ctx, path)
@@ -221,8 +223,8 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 		res.bundle = data
 		return bind(fromBundle(v, t, digest, res), e, opt)
 	case !errors.Is(ferr, fs.ErrNotExist):
-		res.Err = ferr
-		return fail("%s.sigstore: %v", e.Name, ferr)
+		res.Outcome, res.Err, res.Detail = Error, ferr, fmt.Sprintf("%s.sigstore: %v", e.Name, ferr)
+		return res
 	}
 
 	// No bundle.
@@ -313,7 +315,7 @@ func fromDownload(rep verify.ArtifactReport, err error, e pins.Entry, res Result
 		res.Outcome, res.Signed = Wrong, rep.SHA256
 		res.Detail = fmt.Sprintf("pinned %s, signed %s (the downloaded file, whose signature verified)", e.SHA256, rep.SHA256)
 	case rep.Error != "" || err != nil && failure(rep) == "":
-		res.Outcome, res.Err = Failed, err
+		res.Outcome, res.Err = Error, err
 		res.Detail = rep.Error
 		if res.Detail == "" && err != nil {
 			res.Detail = err.Error()

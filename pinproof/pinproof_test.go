@@ -129,11 +129,11 @@ func TestProveFailures(t *testing.T) {
 		t.Errorf("junk bundle: %s: %s", r.Outcome, r.Detail)
 	}
 
-	// A fetch failure is Failed, with the error kept.
+	// A fetch failure is an Error, with the error kept.
 	boom := errors.New("connection refused")
 	broken := func(ctx context.Context, path string) ([]byte, error) { return nil, boom }
 	r = Prove(ctx, v, broken, []pins.Entry{entry("Python-3.14.0.tar.xz", sha3140txz)}, Options{})[0]
-	if r.Outcome != Failed || !errors.Is(r.Err, boom) || r.Detail != "Python-3.14.0.tar.xz.sigstore: connection refused" {
+	if r.Outcome != Error || !errors.Is(r.Err, boom) || r.Detail != "Python-3.14.0.tar.xz.sigstore: connection refused" {
 		t.Errorf("fetch failure: %s %v: %s", r.Outcome, r.Err, r.Detail)
 	}
 
@@ -181,7 +181,7 @@ func TestProveDownload(t *testing.T) {
 		{"bad signature", verify.ArtifactReport{SHA256: sha3_6_15xz,
 			Checks: []verify.CheckResult{{Kind: verify.KindOpenPGP, Status: verify.StatusFail, Detail: "bad"}}},
 			&verify.VerificationError{Name: e.Name}, Failed},
-		{"download failed", verify.ArtifactReport{Error: "HTTP 503"}, errors.New("HTTP 503"), Failed},
+		{"download failed", verify.ArtifactReport{Error: "HTTP 503"}, errors.New("HTTP 503"), Error},
 	} {
 		called := false
 		dl := func(ctx context.Context, got pins.Entry, tg verify.Target) (verify.ArtifactReport, error) {

@@ -196,7 +196,9 @@ func Detect(data []byte) InputFormat {
 		l := strings.TrimSpace(line)
 		w, _, _ := strings.Cut(l, " ")
 		switch {
-		case w == "install_package" || w == "install_nightly_package":
+		case w == "install_package" || w == "install_nightly_package" || w == "install_git" || w == "install_zip" ||
+			w == "install_hg" || strings.HasPrefix(w, "prefer_openssl"):
+			// python-build's commands (a -dev definition pins nothing).
 			return InputPyenv
 		case strings.HasPrefix(l, "class ") && strings.Contains(l, "< Formula"):
 			return InputHomebrew
