@@ -315,6 +315,17 @@ func isPythonOrgFTP(u string) bool {
 		strings.HasPrefix(p.Path, "/ftp/python/")
 }
 
+// isPythonReleaseURL reports whether u downloads a CPython release file
+// from python.org (not a folder, such as a livecheck's).
+func isPythonReleaseURL(u string) bool {
+	if !isPythonOrgFTP(u) {
+		return false
+	}
+	name := u[strings.LastIndex(u, "/")+1:]
+	_, err := manifest.VersionFromFileName(name)
+	return err == nil && isReleaseName(name)
+}
+
 // checkPythonURL checks that a python.org URL is where python.org keeps
 // the file it names: /ftp/python/{FTPDir}/{name}. Other URLs are not
 // checked (they are not ours).

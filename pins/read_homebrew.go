@@ -43,7 +43,7 @@ func readHomebrew(data []byte) ([]Entry, error) {
 				}
 				return nil, errAt(n, `url: want url "https://…"`)
 			}
-			if cur != nil && isPythonOrgFTP(cur.url) {
+			if cur != nil && isPythonReleaseURL(cur.url) {
 				return nil, errAt(cur.line, "url %s: no sha256 line follows it", safetext.URL(cur.url))
 			}
 			cur = &pending{line: n, url: u}
@@ -66,13 +66,13 @@ func readHomebrew(data []byte) ([]Entry, error) {
 			es = append(es, e)
 			cur = nil
 		case "end", "resource", "patch", "stable", "head", "livecheck", "bottle":
-			if cur != nil && isPythonOrgFTP(cur.url) && word != "head" {
+			if cur != nil && isPythonReleaseURL(cur.url) && word != "head" {
 				return nil, errAt(cur.line, "url %s: no sha256 line follows it", safetext.URL(cur.url))
 			}
 			cur = nil
 		}
 	}
-	if cur != nil && isPythonOrgFTP(cur.url) {
+	if cur != nil && isPythonReleaseURL(cur.url) {
 		return nil, errAt(cur.line, "url %s: no sha256 line follows it", safetext.URL(cur.url))
 	}
 	return es, nil

@@ -43,7 +43,7 @@ func readPyenv(data []byte) ([]Entry, error) {
 		}
 		rawURL, digest, hasDigest := strings.Cut(words[2], "#")
 		if !hasDigest {
-			if isPythonOrgFTP(rawURL) {
+			if isPythonReleaseURL(rawURL) {
 				return nil, errAt(n, "%s: %s pins no SHA-256 (want URL#SHA256)", cmd, safetext.URL(rawURL))
 			}
 			continue
