@@ -32,6 +32,9 @@ const PinsCheckSchema = "pyverify.pins-check/v1"
 // maxBundle caps a Sigstore bundle read from a tree or a server.
 const maxBundle = 1 << 20
 
+// defaultPinJobs is how many pins are proven at once without --jobs.
+const defaultPinJobs = 8
+
 // pinsProofFlags are the flags of check that only the pins proof takes.
 type pinsProofFlags struct {
 	pinFiles       listFlag
@@ -153,7 +156,12 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 	if err != nil {
 		return err
 	}
+	// Bundles are small and mostly waited for: more at once than check's
+	// default for files, unless --jobs says.
 	opt := pinproof.Options{Jobs: f.jobs}
+	if !p.set["jobs"] {
+		opt.Jobs = defaultPinJobs
+	}
 	var fetch pinproof.Fetcher
 	from := &pinsCheckTrustRef{}
 	if p.bundles != "" {

@@ -199,9 +199,9 @@ Flags:
                        signatures are checked as ever. With no FILE, proves
                        every pin by digest (repeatable; a folder reads every
                        file in it)
-    --jobs N           files (or pins) checked in parallel (default: 1 on one
-                       CPU, else 2/3 of the CPUs, at least 2 and at most 64;
-                       each file uses two already)
+    --jobs N           files checked in parallel (default: 1 on one CPU, else
+                       2/3 of the CPUs, at least 2 and at most 64; each file
+                       uses two already); pins proven in parallel (default 8)
     --json             print the report as JSON on standard output
 
 Flags of --pins with no FILE:
