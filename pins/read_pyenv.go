@@ -13,9 +13,11 @@ import (
 //
 //	install_package "Python-3.13.5" "https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tar.xz#93e5…d640" standard verify_py313 …
 //
-// Every install_package (and install_nightly_package) line is read: its
-// second word is the URL, and what follows "#" the SHA-256 python-build
-// checks. A URL without "#" pins nothing: it is an error for python.org
+// Every install_package line (and every other install_* command whose
+// second argument is a URL: install_script for Anaconda, install_zip…) is
+// read: its second argument is the URL, and what follows "#" the SHA-256
+// python-build checks. Commands that download no pinned file (install_git,
+// install_hg) pin nothing. A URL without "#" pins nothing: it is an error for python.org
 // release files (the definition would install an unchecked download) and
 // skipped for others. Other lines (shell around them) are skipped.
 func readPyenv(data []byte) ([]Entry, error) {
@@ -31,15 +33,18 @@ func readPyenv(data []byte) ([]Entry, error) {
 		}
 		t := strings.TrimSpace(line)
 		cmd, _, _ := strings.Cut(t, " ")
-		if cmd != "install_package" && cmd != "install_nightly_package" {
+		if !strings.HasPrefix(cmd, "install_") || cmd == "install_git" || cmd == "install_hg" {
 			continue
 		}
 		words, err := shellWords(t)
 		if err != nil {
 			return nil, errAt(n, "%s: %v", cmd, err)
 		}
-		if len(words) < 3 {
-			return nil, errAt(n, `%s: want a package name and "URL#SHA256"`, cmd)
+		if len(words) < 3 || !strings.Contains(words[2], "://") {
+			if cmd == "install_package" {
+				return nil, errAt(n, `%s: want a package name and "URL#SHA256"`, cmd)
+			}
+			continue
 		}
 		rawURL, digest, hasDigest := strings.Cut(words[2], "#")
 		if !hasDigest {

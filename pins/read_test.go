@@ -195,6 +195,22 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+func TestReadPyenvOtherCommands(t *testing.T) {
+	hex := strings.Repeat("c", 64)
+	data := "install_script \"Miniconda3-latest\" \"https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh#" + hex + "\" miniconda\n" +
+		"install_git \"Python-3.13-dev\" \"https://github.com/python/cpython\" 3.13 standard\n" +
+		"install_package \"Python-3.13.5\" \"https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz#" + hex + "\"\n"
+	es, f, err := Read("3.13.5", []byte(data), "")
+	if err != nil || f != InputPyenv {
+		t.Fatal(f, err)
+	}
+	got := shorts(es)
+	want := []short{{1, "Miniconda3-latest-Linux-x86_64.sh", "cccccccc", "", false}, {3, "Python-3.13.5.tgz", "cccccccc", "3.13.5", true}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
 func TestReadDockerfileForms(t *testing.T) {
 	hex1, hex2 := strings.Repeat("1", 64), strings.Repeat("2", 64)
 	data := "FROM mcr.microsoft.com/windows/servercore\n" +
