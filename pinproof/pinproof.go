@@ -177,13 +177,18 @@ func Prove(ctx context.Context, v *verify.Verifier, fetch Fetcher, es []pins.Ent
 
 // BindName checks the name rule of a pin: its name is a plain file name
 // that carries its release's version (as manifest reads python.org's
-// names), of a class the policy knows, and its URL, if any, is that
-// release's folder on python.org (pins.Read checks the folder when it
-// reads the URL).
+// names) and has the shape of one of python.org's release files (a class
+// other than manifest.ClassOther), and its URL, if any, is that release's
+// folder on python.org (pins.Read checks the folder when it reads the
+// URL). A bundle signs a digest, not a name: this rule is what ties the
+// pin's name to the release whose signer is required.
 func BindName(e pins.Entry) (manifest.Version, error) {
 	v, err := manifest.VersionFromFileName(e.Name)
 	if err != nil {
 		return v, err
+	}
+	if manifest.ClassOf(e.Name) == manifest.ClassOther {
+		return v, fmt.Errorf("%s: not a file name python.org gives its releases", e.Name)
 	}
 	if e.Version != "" && v.String() != e.Version {
 		return v, fmt.Errorf("%s is a file of Python %s, not of %s", e.Name, v, e.Version)

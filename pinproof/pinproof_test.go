@@ -151,6 +151,12 @@ func TestProveFailures(t *testing.T) {
 		t.Errorf("name rule: %s: %s", r.Outcome, r.Detail)
 	}
 
+	// The name rule: a name of no python.org file class.
+	r = Prove(ctx, v, dirFetcher(realBundles, nil), []pins.Entry{entry("Python-3.14.0.tar.xz.asc", sha3140txz)}, Options{})[0]
+	if r.Outcome != Failed || r.Detail != "Python-3.14.0.tar.xz.asc: not a file name python.org gives its releases" {
+		t.Errorf("name class rule: %s: %s", r.Outcome, r.Detail)
+	}
+
 	// The binding hook can refuse a proven pin, and sees the bundle.
 	var sawBundle bool
 	r = Prove(ctx, v, dirFetcher(realBundles, nil), []pins.Entry{entry("Python-3.14.0.tar.xz", sha3140txz)}, Options{

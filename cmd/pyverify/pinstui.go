@@ -55,9 +55,9 @@ func (u *ui) printPinsSummary(results []pinproof.Result) {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o))
 		}
 	}
-	line := fmt.Sprintf("pyverify: %d python.org pins: %s", ours, strings.Join(parts, ", "))
+	line := fmt.Sprintf("pyverify: %s of python.org files: %s", pinCount(ours), strings.Join(parts, ", "))
 	if n := counts[pinproof.NotOurs]; n > 0 {
-		line += fmt.Sprintf("; %d pins of other software not checked", n)
+		line += fmt.Sprintf("; %s of other software not checked", pinCount(n))
 	}
 	fmt.Fprintln(u.stderr, line)
 }
@@ -96,4 +96,12 @@ func (p *pinsProgress) finish() {
 		p.bar.Finish()
 		p.bar.Exit()
 	}
+}
+
+// pinCount says "1 pin" or "N pins".
+func pinCount(n int) string {
+	if n == 1 {
+		return "1 pin"
+	}
+	return fmt.Sprintf("%d pins", n)
 }
