@@ -288,3 +288,37 @@ func mustVersion(t *testing.T, s string) manifest.Version {
 	}
 	return v
 }
+
+// FuzzReadFormats feeds the same input to every reader in turn (sel picks
+// one), so that each parser sees every shape the fuzzer finds, not only
+// the inputs Detect sends it.
+func FuzzReadFormats(f *testing.F) {
+	for i, p := range []string{"pyenv/3.13.5", "homebrew/python@3.13.rb", "docker/versions.json", "docker/Dockerfile"} {
+		data, err := os.ReadFile(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for sel := range len(InputFormats) {
+			f.Add(data, uint8(sel+i))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
+		format := InputFormats[int(sel)%len(InputFormats)]
+		es, got, err := Read("f", data, format)
+		if got != format {
+			t.Fatalf("read as %s, asked for %s", got, format)
+		}
+		if err != nil {
+			var re *ReadError
+			if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "f: ") {
+				t.Fatalf("error %q is not a *ReadError naming the file", err)
+			}
+			return
+		}
+		for _, e := range es {
+			if len(e.SHA256) != 64 || e.Name == "" || e.File != "f" {
+				t.Fatalf("bad entry %+v", e)
+			}
+		}
+	})
+}
