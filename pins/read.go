@@ -283,15 +283,18 @@ func lineOf(data []byte, s string) int {
 }
 
 // classify marks an entry Ours when its name is a CPython release file
-// name (one that carries its release's version, as manifest reads it) and
-// its URL, if any, is python.org's folder of that release.
+// name (one that carries its release's version, as manifest reads it, of
+// an artifact class) and its URL, if any, is python.org's folder of that
+// release.
 func classify(e *Entry) {
 	e.Ours = false
 	if e.URL != "" && !isPythonOrgFTP(e.URL) {
 		return
 	}
 	v, err := manifest.VersionFromFileName(e.Name)
-	if err != nil || !isReleaseName(e.Name) {
+	if err != nil || !isReleaseName(e.Name) || manifest.ClassOf(e.Name) == manifest.ClassOther {
+		// Not a release artifact: another project's file, or a
+		// signature or other file python.org keeps beside them.
 		return
 	}
 	e.Ours, e.Version = true, v.String()
@@ -374,8 +377,5 @@ func entryFromURL(line int, rawURL, digest string) (Entry, error) {
 		return e, errAt(line, "%v", err)
 	}
 	classify(&e)
-	if isPythonOrgFTP(rawURL) && !e.Ours && isReleaseName(e.Name) {
-		return e, errAt(line, "%s: not a CPython release file name", safetext.Word(e.Name))
-	}
 	return e, nil
 }

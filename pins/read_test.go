@@ -211,6 +211,18 @@ func TestReadPyenvOtherCommands(t *testing.T) {
 	}
 }
 
+func TestReadSidecarsAreNotOurs(t *testing.T) {
+	hex := strings.Repeat("d", 64)
+	data := hex + "  Python-3.12.4.tgz.asc\n" + hex + "  Python-3.12.4.tgz.sigstore\n" + hex + "  Python-3.12.4.tgz\n"
+	es, _, err := Read("SHA256SUMS", []byte(data), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 3 || es[0].Ours || es[1].Ours || !es[2].Ours {
+		t.Errorf("got %+v: want the signature files not ours, the tarball ours", es)
+	}
+}
+
 func TestReadDockerfileForms(t *testing.T) {
 	hex1, hex2 := strings.Repeat("1", 64), strings.Repeat("2", 64)
 	data := "FROM mcr.microsoft.com/windows/servercore\n" +
