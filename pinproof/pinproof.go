@@ -90,9 +90,12 @@ type Options struct {
 	// report of that proof and the bundle that proved it (nil when the
 	// file's bytes did); an error makes the pin Failed with the error as
 	// Detail. It is the hook for the release binding rules beyond the
-	// name (BindName, always applied): HOOK(release binding): the
-	// signing-time rule (the bundle's signing time not before the
-	// release's date) plugs in here. It must be safe for concurrent use.
+	// name (BindName, always applied) that the verifier does not apply
+	// itself: HOOK(release binding): the signing-time rule (the bundle's
+	// signing time not before the release's date) plugs in here, unless
+	// VerifyDigest judges it (as the release check of the release-binding
+	// work does: its failure then makes the pin Failed without this
+	// hook). It must be safe for concurrent use.
 	Bind func(e pins.Entry, bundle []byte, rep verify.ArtifactReport) error
 }
 
