@@ -37,7 +37,7 @@ const defaultPinJobs = 8
 
 // pinsProofFlags are the flags of check that only the pins proof takes.
 type pinsProofFlags struct {
-	pinFiles       listFlag
+	pinFiles       pathsFlag
 	format         string
 	bundles        string
 	download       bool
@@ -47,6 +47,16 @@ type pinsProofFlags struct {
 	net            netFlags
 	set            map[string]bool // the flags given
 	proofOnlyFlags []string
+}
+
+// pathsFlag collects a repeatable flag whose values are paths, taken
+// whole (a comma is part of a path).
+type pathsFlag []string
+
+func (l *pathsFlag) String() string { return strings.Join(*l, " ") }
+func (l *pathsFlag) Set(s string) error {
+	*l = append(*l, s)
+	return nil
 }
 
 // register adds the flags to check's flag set; --pins replaces check's own.
