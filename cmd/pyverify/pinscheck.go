@@ -152,7 +152,7 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 			return usagef(cmd, "--format %s: want one of %s", safetext.Quote(p.format), strings.Join(names, ", "))
 		}
 	}
-	entries, files, err := readPinFiles(u, p.pinFiles, forced)
+	entries, files, err := readPinFiles(p.pinFiles, forced)
 	if err != nil {
 		return err
 	}
@@ -200,10 +200,11 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 			opt.Download = pinDownloader(client, v, p.cache)
 		}
 	}
-	// HOOK(release binding): the signing-time rule (a bundle signed no
-	// earlier than its release's date) goes in opt.Bind once the release
-	// binding rules land; pinproof.BindName (the name rule) is always
-	// applied.
+	// HOOK(release binding): pinproof.BindName (the name rule) is always
+	// applied. The signing-time rule (a bundle signed no earlier than its
+	// release's date) is judged by VerifyDigest once the release binding
+	// work lands (its release check); a rule it does not judge goes in
+	// opt.Bind.
 
 	bar := newPinsProgress(u, entries)
 	var mu sync.Mutex
@@ -303,7 +304,7 @@ func pinsOutcome(results []pinproof.Result, allowUnproven bool) (int, string) {
 // readPinFiles reads every --pins path: a file, or a folder of them (its
 // regular files, not hidden ones, not its subfolders; files of a folder
 // that pin nothing are skipped).
-func readPinFiles(u *ui, paths []string, forced pins.InputFormat) ([]pins.Entry, []pinsCheckFile, error) {
+func readPinFiles(paths []string, forced pins.InputFormat) ([]pins.Entry, []pinsCheckFile, error) {
 	var entries []pins.Entry
 	var files []pinsCheckFile
 	read := func(path string, inFolder bool) error {
