@@ -312,7 +312,7 @@ func readPinFiles(paths []string, forced pins.InputFormat) ([]pins.Entry, []pins
 		if err != nil {
 			return inputError(fmt.Errorf("--pins: %w", err))
 		}
-		es, format, err := pins.Read(sanitize(path), data, forced)
+		es, format, err := pins.Read(path, data, forced)
 		if errors.Is(err, pins.ErrNoPins) && inFolder {
 			return nil
 		}
