@@ -41,6 +41,9 @@ func readHomebrew(data []byte) ([]Entry, error) {
 				if strings.HasPrefix(strings.TrimSpace(rest), ":") {
 					continue // livecheck: url :stable
 				}
+				if strings.Contains(rest, "#{") {
+					return nil, errAt(n, "url: an interpolated string (#{…}): pyverify reads pins as written")
+				}
 				return nil, errAt(n, `url: want url "https://…"`)
 			}
 			if cur != nil && isPythonReleaseURL(cur.url) {

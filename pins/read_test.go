@@ -154,6 +154,8 @@ func TestReadErrors(t *testing.T) {
 			`f: line 2: sha256 with no url before it`},
 		{"brew_url_without_sha", "class X < Formula\n  url \"https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz\"\n  license \"x\"\nend\n", "",
 			`f: line 2: url https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz: no sha256 line follows it`},
+		{"brew_interpolated_url", "class X < Formula\n  url \"https://www.python.org/ftp/python/#{version}/Python-#{version}.tgz\"\n", "",
+			`f: line 2: url: an interpolated string (#{…}): pyverify reads pins as written`},
 		{"docker_sha_before_version", "FROM x\nENV PYTHON_SHA256 " + hex + "\nENV PYTHON_VERSION 3.13.5\n", "",
 			`f: line 2: PYTHON_SHA256 comes before any PYTHON_VERSION: the release it pins is not known`},
 		{"docker_bad_version", "FROM x\nENV PYTHON_VERSION=3.13.x\n", "",
