@@ -91,7 +91,7 @@ func TestCheckHashing(t *testing.T) {
 				t.Error("one CPU, but the hasher uses goroutines")
 			}
 			if !c.pgp.hashed {
-				t.Error("the OpenPGP check streams the bytes through go-crypto instead of hashing them itself")
+				t.Error("the OpenPGP check hashes per signature instead of sharing hash states")
 			}
 			if got := c.pgp.needsBytes(); got != tc.wantBytes {
 				t.Errorf("OpenPGP check fed the bytes: %v, want %v", got, tc.wantBytes)

@@ -7,6 +7,10 @@ import (
 	"sync"
 )
 
+// trust/keyring.asc is generated from the public copies of the keys in
+// trust/keysrc (see trust/README.md); TestEmbeddedKeyringGenerated checks it.
+//go:generate go test -run ^TestEmbeddedKeyringGenerated$ -update-keyring
+
 // The trust material built into pyverify. See trust/README.md for where each
 // file comes from and how to update it.
 var (

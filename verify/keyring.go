@@ -26,7 +26,8 @@ const (
 
 // A Keyring holds OpenPGP public keys. The same primary key may appear more
 // than once (for example a copy from before and a copy from after its
-// expiry was extended); a signature verifies if it verifies with any copy.
+// expiry was extended): a check pools the self-signatures of every copy, as
+// gpg merges copies, and judges the key by the time rule of keyvalidity.go.
 //
 // A Keyring on its own trusts nothing: the Policy pins, per series and
 // class, the full fingerprints a signature must come from, and every check

@@ -31,14 +31,17 @@ const minRSABits = 2047
 func strictOpenPGPConfig() *packet.Config { return &packet.Config{} }
 
 // legacyOpenPGPConfig also accepts DSA keys, SHA-1 message signatures and
-// RSA keys from 1024 bits, as old python.org releases need. MD5 and
-// RIPEMD-160 stay rejected.
+// RSA keys from 1024 bits, as old python.org releases need, and keys whose
+// self-signatures carry no key flags (made before gpg wrote them, like
+// Martin v. Löwis's key of 2002): their use then follows from their
+// algorithm, as gpg decides it. MD5 and RIPEMD-160 stay rejected.
 func legacyOpenPGPConfig() *packet.Config {
 	return &packet.Config{
-		MinRSABits:                  1024,
-		RejectPublicKeyAlgorithms:   map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true},
-		RejectHashAlgorithms:        map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
-		RejectMessageHashAlgorithms: map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+		InsecureAllowAllKeyFlagsWhenMissing: true,
+		MinRSABits:                          1024,
+		RejectPublicKeyAlgorithms:           map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true},
+		RejectHashAlgorithms:                map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+		RejectMessageHashAlgorithms:         map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
 	}
 }
 
@@ -141,57 +144,53 @@ func describeUnsupported(err error) string {
 // stream), then call finish (or, when the bytes could not all be read,
 // abort) exactly once.
 //
-// An OpenPGP signature (version 4, of a binary document) is made over a
-// hash of the file's bytes followed by a suffix from the signature packet.
-// Such a check hashes the bytes itself, once per hash algorithm its
-// signatures use, and at finish hands go-crypto a copy of each hash's state
-// to add the suffix to and verify, so that several copies of a key cost no
-// extra hashing and no goroutine. When its signatures use SHA-256, as
-// python.org's signatures made with some keys do, and the caller computes
-// SHA-256 anyway, the check can share it (pgpShareSHA256): it then needs no
-// bytes at all, and finish is given copies of the caller's SHA-256 state.
-// Other signatures (text documents, v5 and v6 packets) go to go-crypto's
-// own streaming reader through a pipe, one per copy of the key.
+// An OpenPGP signature is made over a hash of the file's bytes followed by
+// a suffix from the signature packet. The check hashes the bytes itself and
+// verifies with go-crypto's packet API: signingKeyAt picks the key that
+// made the signature and decides, by the rule in keyvalidity.go, whether
+// it could at the signature's time; packet.PublicKey.VerifySignature checks
+// the signature over a copy of the hash. A version 4 signature of a binary
+// document hashes the bytes as they are, so one hash per algorithm serves
+// every such signature (pgpOwnHashes); when it is SHA-256 and the caller
+// computes SHA-256 anyway, the check can share the caller's
+// (pgpShareSHA256) and then needs no bytes at all. Other signatures (text
+// documents, salted v6 ones) get a hash of their own.
 type openpgpCheck struct {
 	name    string
 	req     Requirement
 	keys    openpgp.EntityList // this check's own copies (see startOpenPGP)
 	ps      *parsedSignature
 	decided *CheckResult // set when the outcome is known before any byte
-	// hashed: the signatures are checked at finish from hash states:
-	// those of hashes, and the caller's SHA-256 when shareSHA256.
+	// hashed: every signature is checked from a shared hash state: one of
+	// hashes, or the caller's SHA-256 when shareSHA256.
 	hashed      bool
 	shareSHA256 bool
 	hashes      map[crypto.Hash]hash.Hash
-	entities    openpgp.EntityList // the pinned keys the signature names
-	cfg         *packet.Config
-	runs        []*openpgpRun
+	// own holds, for each signature of ps.sigs that needs one, a hash of
+	// its own (nil for the others).
+	own []*sigHash
+	// groups: the pinned keys the signatures name, each group every copy
+	// of one primary key in the keyring.
+	groups [][]*openpgp.Entity
+	cfg    *packet.Config
 }
 
-// How an openpgpCheck hashes the bytes, at best: the check falls back to
-// pgpPipe for signatures that cannot be checked from a hash state, and to
-// pgpOwnHashes when SHA-256 states cannot be copied on this build.
+// A sigHash hashes the file's bytes for one signature.
+type sigHash struct {
+	direct  hash.Hash // the hash the signature is verified with
+	wrapped hash.Hash // what Write feeds: direct, or a canonical-text view of it
+	used    bool      // direct has been handed out and could not be copied
+	err     error     // the signature's hash cannot be computed
+}
+
+// How an openpgpCheck hashes the bytes.
 type pgpHashing int
 
 const (
-	pgpPipe        pgpHashing = iota // go-crypto reads the bytes from a pipe
-	pgpOwnHashes                     // the check hashes the bytes itself
-	pgpShareSHA256                   // and takes SHA-256 from the caller
+	pgpPerSignature pgpHashing = iota // each signature hashes the bytes itself
+	pgpOwnHashes                      // one hash per algorithm for v4 binary signatures
+	pgpShareSHA256                    // and SHA-256 taken from the caller
 )
-
-// An openpgpRun checks the signature with one pinned key (one copy of it:
-// a key may appear more than once, as it was at different times).
-type openpgpRun struct {
-	entity *openpgp.Entity
-	pw     *io.PipeWriter // streaming only
-	broken bool
-	done   chan openpgpOutcome
-}
-
-type openpgpOutcome struct {
-	md  *openpgp.MessageDetails
-	err error
-}
 
 // startOpenPGP prepares the check of asc for artifact name under req, using
 // only the keys of keys that req pins. It hashes the bytes as hashing says,
@@ -206,8 +205,7 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashin
 	c.ps = ps
 	// This check's own copy of the keys it may need: those with a key ID a
 	// signature names (the pinned ones verify; the others name the signer
-	// in the report). go-crypto writes to an Entity while verifying with
-	// it, so concurrent checks must not share one.
+	// in the report), parsed afresh so that no check shares an Entity.
 	var ids []uint64
 	for _, sig := range ps.sigs {
 		if sig.IssuerKeyId != nil {
@@ -225,107 +223,90 @@ func startOpenPGP(name string, asc []byte, keys Keyring, req Requirement, hashin
 		return c
 	}
 	pinnedFprs := req.OpenPGPFingerprints()
-	var pinned openpgp.EntityList
-	for _, e := range c.keys {
-		if slices.Contains(pinnedFprs, fingerprintOf(e)) {
-			pinned = append(pinned, e)
-		}
-	}
-	var entities openpgp.EntityList
 	for _, sig := range ps.sigs {
 		if sig.IssuerKeyId == nil {
 			continue
 		}
-		for _, e := range pinned.EntitiesById(*sig.IssuerKeyId) {
-			if !slices.Contains(entities, e) {
-				entities = append(entities, e)
+		for _, e := range c.keys.EntitiesById(*sig.IssuerKeyId) {
+			fpr := fingerprintOf(e)
+			if !slices.Contains(pinnedFprs, fpr) || slices.ContainsFunc(c.groups, func(g []*openpgp.Entity) bool { return fingerprintOf(g[0]) == fpr }) {
+				continue
 			}
+			var g []*openpgp.Entity
+			for _, o := range c.keys {
+				if fingerprintOf(o) == fpr {
+					g = append(g, o)
+				}
+			}
+			c.groups = append(c.groups, g)
 		}
 	}
-	if len(entities) == 0 {
+	if len(c.groups) == 0 {
 		c.decide(StatusFail, c.wrongSigner(ps.sigs[0]), c.claimedSigner(ps.sigs[0]))
 		return c
 	}
-	cfg := strictOpenPGPConfig()
+	c.cfg = strictOpenPGPConfig()
 	if req.OpenPGPLegacy {
-		cfg = legacyOpenPGPConfig()
+		c.cfg = legacyOpenPGPConfig()
 	}
-	c.entities, c.cfg = entities, cfg
-	if hashing >= pgpOwnHashes && !slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return !hashableSignature(sig) }) {
-		c.hashed = true
-		c.shareSHA256 = hashing == pgpShareSHA256 && canShareSHA256() &&
-			slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return sig.Hash == crypto.SHA256 })
-		c.hashes = map[crypto.Hash]hash.Hash{}
-		for _, sig := range ps.sigs {
+	c.shareSHA256 = hashing == pgpShareSHA256 && canShareSHA256() &&
+		slices.ContainsFunc(ps.sigs, func(sig *packet.Signature) bool { return hashableSignature(sig) && sig.Hash == crypto.SHA256 })
+	c.hashes = map[crypto.Hash]hash.Hash{}
+	c.own = make([]*sigHash, len(ps.sigs))
+	c.hashed = true
+	for i, sig := range ps.sigs {
+		switch {
+		case hashing >= pgpOwnHashes && hashableSignature(sig):
 			if _, ok := c.hashes[sig.Hash]; !ok && !(sig.Hash == crypto.SHA256 && c.shareSHA256) {
 				c.hashes[sig.Hash] = sig.Hash.New()
 			}
+		default:
+			c.hashed = false
+			c.own[i] = newSigHash(sig)
 		}
-		return c
-	}
-	for _, e := range entities {
-		run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
-		pr, pw := io.Pipe()
-		run.pw = pw
-		md, err := openpgp.VerifyDetachedSignatureReader(openpgp.EntityList{e}, pr, bytes.NewReader(ps.body), cfg)
-		if err != nil {
-			run.broken = true
-			pr.CloseWithError(err)
-			run.done <- openpgpOutcome{err: err}
-		} else {
-			go func() {
-				_, err := io.Copy(io.Discard, md.UnverifiedBody)
-				// Unblock the writer whatever happened: later writes fail
-				// and the run is marked broken, never waited on.
-				pr.CloseWithError(errRunEnded)
-				run.done <- openpgpOutcome{md: md, err: err}
-			}()
-		}
-		c.runs = append(c.runs, run)
 	}
 	return c
 }
 
-var errRunEnded = errors.New("openpgp: verification ended")
-
-// verifyHashed checks the signature with key e, as go-crypto checks a
-// detached signature, except that each signature's hash is a copy of the
-// state of a hash that has already read the file's bytes, instead of a
-// fresh hash fed by go-crypto's reader: go-crypto then adds the signature's
-// suffix, picks the signing key valid at the signature's time, checks its
-// expiry, revocation and algorithms, and verifies the signature, exactly as
-// on the streaming path. sha256 gives copies of the caller's SHA-256 state.
-func (c *openpgpCheck) verifyHashed(e *openpgp.Entity, sha256 func() (hash.Hash, error)) openpgpOutcome {
-	md, err := openpgp.VerifyDetachedSignatureReader(openpgp.EntityList{e}, bytes.NewReader(nil), bytes.NewReader(c.ps.body), c.cfg)
+// newSigHash prepares the hash of the file's bytes for sig, as RFC 9580
+// says: salted for v6 signatures, over canonical line endings for text.
+func newSigHash(sig *packet.Signature) *sigHash {
+	h, err := sig.PrepareVerify()
 	if err != nil {
-		return openpgpOutcome{err: err}
+		return &sigHash{err: err}
 	}
-	for _, cand := range md.SignatureCandidates {
-		if cand.SignatureError != nil {
-			continue // go-crypto will not use its hash
-		}
-		if cand.SigType != packet.SigTypeBinary || cand.Salt != nil || cand.Hash != cand.WrappedHash {
-			// startOpenPGP lets only such signatures come here.
-			return openpgpOutcome{err: errors.New("internal error: a signature that needs its own hashing of the bytes reached a check from hash states")}
-		}
-		var h hash.Hash
-		switch own := c.hashes[cand.HashAlgorithm]; {
-		case own != nil:
-			h, err = cloneHash(own, cand.HashAlgorithm.New)
-		case cand.HashAlgorithm == crypto.SHA256 && c.shareSHA256 && sha256 != nil:
-			h, err = sha256()
-		default:
-			err = fmt.Errorf("internal error: no %v hash of the file to check the signature with", cand.HashAlgorithm)
-		}
-		if err != nil {
-			return openpgpOutcome{err: err}
-		}
-		cand.Hash, cand.WrappedHash = h, h
+	sh := &sigHash{direct: h, wrapped: h}
+	if sig.SigType == packet.SigTypeText {
+		sh.wrapped = openpgp.NewCanonicalTextHash(h)
 	}
-	// The signed "file" is empty: its bytes are already in the hashes. At
-	// its end go-crypto verifies every candidate.
-	_, err = io.Copy(io.Discard, md.UnverifiedBody)
-	return openpgpOutcome{md: md, err: err}
+	return sh
+}
+
+// hashFor returns a hash of the file's bytes to verify signature i with,
+// which the caller may consume. sha256 gives copies of the caller's
+// SHA-256 state.
+func (c *openpgpCheck) hashFor(i int, sha256 func() (hash.Hash, error)) (hash.Hash, error) {
+	sig := c.ps.sigs[i]
+	if sh := c.own[i]; sh != nil {
+		switch {
+		case sh.err != nil:
+			return nil, sh.err
+		case sh.used:
+			return nil, errors.New("internal error: a signature's hash was needed twice")
+		}
+		if h, err := cloneHash(sh.direct, sig.Hash.New); err == nil {
+			return h, nil
+		}
+		sh.used = true
+		return sh.direct, nil
+	}
+	switch own := c.hashes[sig.Hash]; {
+	case own != nil:
+		return cloneHash(own, sig.Hash.New)
+	case sig.Hash == crypto.SHA256 && c.shareSHA256 && sha256 != nil:
+		return sha256()
+	}
+	return nil, fmt.Errorf("internal error: no %v hash of the file to check the signature with", sig.Hash)
 }
 
 func (c *openpgpCheck) decide(st Status, detail, signer string) {
@@ -343,22 +324,21 @@ func hashableSignature(sig *packet.Signature) bool {
 // needsBytes reports whether the check must be given the artifact's bytes
 // with Write: false only when it shares the caller's SHA-256 alone.
 func (c *openpgpCheck) needsBytes() bool {
-	return c.decided == nil && (!c.hashed || len(c.hashes) > 0)
+	if c.decided != nil {
+		return false
+	}
+	return len(c.hashes) > 0 || slices.ContainsFunc(c.own, func(sh *sigHash) bool { return sh != nil && sh.err == nil })
 }
 
-// Write feeds the artifact's bytes to the check's hashes, or to every run
-// of a streaming check. It always reports success: a run that ended early
-// is skipped, and its outcome is read by finish.
+// Write feeds the artifact's bytes to the check's hashes. It always
+// reports success.
 func (c *openpgpCheck) Write(p []byte) (int, error) {
 	for _, h := range c.hashes {
 		h.Write(p)
 	}
-	for _, r := range c.runs {
-		if r.broken || r.pw == nil {
-			continue
-		}
-		if _, err := r.pw.Write(p); err != nil {
-			r.broken = true
+	for _, sh := range c.own {
+		if sh != nil && sh.err == nil {
+			sh.wrapped.Write(p)
 		}
 	}
 	return len(p), nil
@@ -368,40 +348,51 @@ func (c *openpgpCheck) Write(p []byte) (int, error) {
 // result's Required field is left for the caller. sha256 is used by a check
 // that shares the caller's SHA-256 only: it returns a fresh copy of the
 // SHA-256 state after the artifact's last byte each time it is called.
+//
+// A signature verifies when a pinned key it names could make it at its
+// time (signingKeyAt), the signature is good over the bytes, and its own
+// algorithms and dates are acceptable; the first that does decides.
 func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []string) {
-	if c.hashed && c.decided == nil {
-		for _, e := range c.entities {
-			run := &openpgpRun{entity: e, done: make(chan openpgpOutcome, 1)}
-			run.done <- c.verifyHashed(e, sha256)
-			c.runs = append(c.runs, run)
-		}
-	}
-	outcomes := c.endRuns()
 	if c.decided != nil {
 		return *c.decided, nil
 	}
 	var best error
-	for i, o := range outcomes {
-		err := o.err
-		if err == nil {
-			err = o.md.SignatureError
+	for i, sig := range c.ps.sigs {
+		if sig.IssuerKeyId == nil {
+			continue
 		}
-		if err == nil && (o.md.Signature == nil || o.md.SignedBy == nil) {
-			err = errors.New("no signature verified")
-		}
-		if err == nil {
-			fpr := fingerprintOf(o.md.SignedBy.Entity)
-			signer, ok := c.signerFor(fpr)
-			if !ok || fingerprintOf(c.runs[i].entity) != fpr {
-				// Cannot happen: only pinned keys are in the run's keyring.
+		for _, g := range c.groups {
+			if !slices.ContainsFunc(g, func(e *openpgp.Entity) bool {
+				return len(openpgp.EntityList{e}.KeysById(*sig.IssuerKeyId)) > 0
+			}) {
+				continue
+			}
+			k, err := signingKeyAt(g, sig, c.cfg)
+			var h hash.Hash
+			if err == nil {
+				h, err = c.hashFor(i, sha256)
+			}
+			if err == nil {
+				err = k.pub.VerifySignature(h, sig)
+			}
+			if err == nil {
+				err = messageSignatureAllowed(sig, c.cfg)
+			}
+			if err == nil {
+				fpr := fingerprintOf(g[0])
+				if signer, ok := c.signerFor(fpr); ok {
+					return c.pass(sig, k, signer, fpr)
+				}
+				// Cannot happen: only pinned keys are in c.groups.
 				err = fmt.Errorf("verified with key %s, which is not pinned", fpr)
-			} else {
-				return c.pass(o.md, signer, fpr)
+			}
+			if best == nil || errorRank(err) > errorRank(best) {
+				best = err
 			}
 		}
-		if best == nil || errorRank(err) > errorRank(best) {
-			best = err
-		}
+	}
+	if best == nil {
+		best = pgperrors.ErrUnknownIssuer
 	}
 	res := CheckResult{Kind: KindOpenPGP, Status: StatusFail, Detail: c.describeFailure(best)}
 	if errors.Is(best, pgperrors.ErrUnknownIssuer) {
@@ -410,36 +401,45 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 	return res, nil
 }
 
-// abort ends a check whose bytes could not all be read, in place of
-// finish: it releases the streaming runs' goroutines and verifies nothing.
-func (c *openpgpCheck) abort() { c.endRuns() }
-
-// endRuns closes the runs' pipes and waits for their outcomes.
-func (c *openpgpCheck) endRuns() []openpgpOutcome {
-	for _, r := range c.runs {
-		if r.pw != nil {
-			r.pw.Close()
+// messageSignatureAllowed checks a data signature's own hash, notations and
+// dates, as go-crypto does after verifying it: a rejected message hash
+// (SHA-1 outside legacy series), an unknown critical notation, or a
+// signature that has expired or is dated in the future fails.
+func messageSignatureAllowed(sig *packet.Signature, cfg *packet.Config) error {
+	if cfg.RejectMessageHashAlgorithm(sig.Hash) {
+		return pgperrors.SignatureError("insecure message hash algorithm: " + sig.Hash.String())
+	}
+	if cfg.RejectHashAlgorithm(sig.Hash) {
+		return pgperrors.SignatureError("insecure hash algorithm: " + sig.Hash.String())
+	}
+	for _, n := range sig.Notations {
+		if n.IsCritical && !cfg.KnownNotation(n.Name) {
+			return pgperrors.SignatureError("unknown critical notation: " + n.Name)
 		}
 	}
-	outcomes := make([]openpgpOutcome, len(c.runs))
-	for i, r := range c.runs {
-		outcomes[i] = <-r.done
+	if sig.SigExpired(cfg.Now()) {
+		return pgperrors.ErrSignatureExpired
 	}
-	return outcomes
+	return nil
 }
 
+// abort ends a check whose bytes could not all be read, in place of
+// finish. The check holds no goroutine or other resource, so there is
+// nothing to release; it is kept so that callers end every check.
+func (c *openpgpCheck) abort() {}
+
 // pass builds the result of a good signature, with warnings for the legacy
-// algorithms it needed.
-func (c *openpgpCheck) pass(md *openpgp.MessageDetails, s Signer, fpr string) (CheckResult, []string) {
-	sig := md.Signature
+// algorithms it needed. Where the key's validity at the signature's time
+// needed the rule's leniency, the detail says so.
+func (c *openpgpCheck) pass(sig *packet.Signature, k validKey, s Signer, fpr string) (CheckResult, []string) {
 	var legacy []string
 	if sig.Hash == crypto.SHA1 {
 		legacy = append(legacy, "SHA-1 signature")
 	}
-	if l := legacyKey(md.SignedBy.PublicKey); l != "" {
+	if l := legacyKey(k.pub); l != "" {
 		legacy = append(legacy, l+" key")
 	}
-	if l := legacyKey(md.SignedBy.Entity.PrimaryKey); l != "" && md.SignedBy.PublicKey != md.SignedBy.Entity.PrimaryKey {
+	if l := legacyKey(k.entity.PrimaryKey); l != "" && !k.primary {
 		legacy = append(legacy, l+" primary key")
 	}
 	var warnings []string
@@ -448,8 +448,11 @@ func (c *openpgpCheck) pass(md *openpgp.MessageDetails, s Signer, fpr string) (C
 			c.name, strings.Join(legacy, ", "), c.req.Series))
 	}
 	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
-	if !md.SignedBy.IsPrimary() {
-		detail += fmt.Sprintf(" (subkey %X)", md.SignedBy.PublicKey.Fingerprint)
+	if !k.primary {
+		detail += fmt.Sprintf(" (subkey %X)", k.pub.Fingerprint)
+	}
+	if len(k.notes) > 0 {
+		detail += "; " + strings.Join(k.notes, "; ")
 	}
 	return CheckResult{Kind: KindOpenPGP, Status: StatusPass, Detail: detail,
 		Signer: s.String() + " " + fpr}, warnings
@@ -471,14 +474,16 @@ func (c *openpgpCheck) legacyFeatures() []string {
 		if sig.IssuerKeyId == nil {
 			continue
 		}
-		for _, r := range c.runs {
-			el := openpgp.EntityList{r.entity}
-			for _, k := range el.KeysById(*sig.IssuerKeyId) {
-				if l := legacyKey(k.PublicKey); l != "" {
-					add(l + " key")
-				}
-				if l := legacyKey(r.entity.PrimaryKey); l != "" && k.PublicKey != r.entity.PrimaryKey {
-					add(l + " primary key")
+		for _, g := range c.groups {
+			for _, e := range g {
+				el := openpgp.EntityList{e}
+				for _, k := range el.KeysById(*sig.IssuerKeyId) {
+					if l := legacyKey(k.PublicKey); l != "" {
+						add(l + " key")
+					}
+					if l := legacyKey(e.PrimaryKey); l != "" && k.PublicKey != e.PrimaryKey {
+						add(l + " primary key")
+					}
 				}
 			}
 		}
@@ -511,7 +516,7 @@ func errorRank(err error) int {
 		return 4
 	case isWeak(err):
 		return 3
-	case errors.Is(err, pgperrors.ErrKeyExpired):
+	case errors.Is(err, pgperrors.ErrKeyExpired), errors.Is(err, pgperrors.ErrSignatureOlderThanKey):
 		return 2
 	}
 	return 1
@@ -523,7 +528,8 @@ func isWeak(err error) bool {
 	return errors.As(err, &we) || errors.As(err, &se) && strings.Contains(string(se), "insecure")
 }
 
-// describeFailure words a verification error for the report.
+// describeFailure words a verification error for the report. The time
+// rule's failures (keyvalidity.go) come as go-crypto's sentinels.
 func (c *openpgpCheck) describeFailure(err error) string {
 	sig := c.ps.sigs[0]
 	made := sig.CreationTime.UTC().Format(time.DateOnly)
@@ -533,6 +539,8 @@ func (c *openpgpCheck) describeFailure(err error) string {
 		return fmt.Sprintf("key %s has been revoked: not a valid signature by %s", c.claimedKey(sig), want)
 	case errors.Is(err, pgperrors.ErrKeyExpired):
 		return fmt.Sprintf("key %s had expired when the signature was made (%s)", c.claimedKey(sig), made)
+	case errors.Is(err, pgperrors.ErrSignatureOlderThanKey):
+		return fmt.Sprintf("signature made %s predates key %s: a key cannot sign before it exists", made, c.claimedKey(sig))
 	case errors.Is(err, pgperrors.ErrSignatureExpired):
 		return fmt.Sprintf("signature made %s has expired or is dated in the future", made)
 	case isWeak(err):

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"flag"
+
+	"github.com/pyverify/pyverify/verify"
 )
 
 func cmdPolicy(_ context.Context, u *ui, args []string) error {
@@ -28,6 +30,6 @@ func cmdPolicy(_ context.Context, u *ui, args []string) error {
 	if asJSON {
 		return u.printJSON(p)
 	}
-	u.printPolicy(p)
+	u.printPolicy(p, verify.DefaultKeyring())
 	return nil
 }

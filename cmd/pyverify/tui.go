@@ -207,7 +207,13 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 			case c.Status == verify.StatusFail || c.Status == verify.StatusMissing && c.Required:
 				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			case c.Status == verify.StatusPass && c.Signer != "":
-				lines = append(lines, fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer)))
+				l := fmt.Sprintf("%s: signed by %s", c.Kind, sanitize(c.Signer))
+				// The OpenPGP time rule's leniency follows "; " in the
+				// detail ("key binding renewed …"): never silent.
+				if _, note, ok := strings.Cut(c.Detail, "; "); ok && c.Kind == verify.KindOpenPGP {
+					l += " (" + sanitize(note) + ")"
+				}
+				lines = append(lines, l)
 			case c.Status == verify.StatusPass && c.Kind == verify.KindLifecycle:
 				lines = append(lines, fmt.Sprintf("%s: %s", c.Kind, sanitize(c.Detail)))
 			}
@@ -353,7 +359,7 @@ func (p *progress) finish() {
 // printPolicy writes the effective trust policy, one block per series. The
 // two Sigstore rules are stated apart: whose bundle is accepted (for every
 // release of the series) and from which release a bundle is expected.
-func (u *ui) printPolicy(p *verify.Policy) {
+func (u *ui) printPolicy(p *verify.Policy, keys verify.Keyring) {
 	fmt.Fprintln(u.stdout, "Who must have signed what, per release series. MD5 is never trust.")
 	fmt.Fprintln(u.stdout, "A Sigstore bundle by the series' identity is accepted for every release of the")
 	fmt.Fprintln(u.stdout, "series; \"expected from\" says only from which release a missing bundle counts.")
@@ -395,6 +401,58 @@ func (u *ui) printPolicy(p *verify.Policy) {
 		}
 		if !printed {
 			fmt.Fprintln(u.stdout, "  no signers")
+		}
+	}
+	u.printKeyHistories(p, keys)
+}
+
+// printKeyHistories writes, for each OpenPGP key the policy pins, its
+// creation, expiry and the periods its self-signatures cover: what the
+// time rule judges a signature's date against.
+func (u *ui) printKeyHistories(p *verify.Policy, keys verify.Keyring) {
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Format(time.DateOnly)
+	}
+	fmt.Fprintln(u.stdout, "\nOpenPGP keys (built-in keyring): creation, expiry, and the periods their self-signatures cover.")
+	fmt.Fprintln(u.stdout, "A signature verifies if a self-signature made before it, or a later one, covers its date.")
+	for _, s := range p.Signers() {
+		for _, fpr := range s.OpenPGP {
+			fmt.Fprintf(u.stdout, "\n  %s  %s\n", fpr, sanitize(s.Name))
+			h, err := keys.KeyHistory(fpr)
+			if err != nil {
+				fmt.Fprintf(u.stdout, "    %s\n", oneLine(err))
+				continue
+			}
+			fmt.Fprintf(u.stdout, "    created %s, expires %s\n", day(h.Created), day(h.Expires))
+			for i := 0; i < len(h.Bindings); {
+				sub := h.Bindings[i].Subkey
+				var spans []string
+				for ; i < len(h.Bindings) && h.Bindings[i].Subkey == sub; i++ {
+					b := h.Bindings[i]
+					until := "no expiry"
+					if !b.Until.IsZero() {
+						until = "to " + day(b.Until)
+					}
+					if span := day(b.Made) + " " + until; !slices.Contains(spans, span) {
+						spans = append(spans, span)
+					}
+				}
+				what := "key"
+				if sub != "" {
+					what = "signing subkey " + sub
+				}
+				fmt.Fprintf(u.stdout, "    %s: %s\n", what, strings.Join(spans, ", "))
+			}
+			for _, r := range h.Revocations {
+				what := "key"
+				if r.Subkey != "" {
+					what = "subkey " + r.Subkey
+				}
+				fmt.Fprintf(u.stdout, "    %s revoked %s (%s)\n", what, day(r.Made), r.Reason)
+			}
 		}
 	}
 }

@@ -283,7 +283,10 @@ const usagePolicy = `Usage:
 Prints the effective trust policy: for each release series, the Sigstore
 identity and OIDC issuer that must have signed it, the first release signed
 with Sigstore, and the OpenPGP key fingerprints per artifact class. From
-3.14 on releases are signed with Sigstore only (PEP 761).
+3.14 on releases are signed with Sigstore only (PEP 761). Then, for each
+pinned OpenPGP key in the built-in keyring, its creation, its expiry and the
+periods its self-signatures cover: an OpenPGP signature verifies only if
+one of them covers the date it was made.
 
 Flags:
     --policy FILE  show this policy file instead of the embedded one
