@@ -2,10 +2,7 @@ package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -35,9 +32,6 @@ type Options struct {
 	// Verifier verifies each artifact; the reason codes of its checks
 	// (verify.Reason) name the problems.
 	Verifier *verify.Verifier
-	// Trust digests the trust material and verifier options (see
-	// TrustDigest); outcomes recorded under another Trust are re-checked.
-	Trust string
 	// Listing, if set, gives python.org's list of files.
 	Listing Listing
 	// Shard selects a slice of the release directories; the zero Shard
@@ -114,18 +108,6 @@ type Stats struct {
 	Rechecked int
 }
 
-// TrustDigest returns the digest Options.Trust expects: of the policy,
-// keyring and trusted root files' bytes, and of anything else that changes
-// verdicts (such as the kinds of signature the verifier requires).
-func TrustDigest(parts ...[]byte) string {
-	h := sha256.New()
-	for _, p := range parts {
-		fmt.Fprintf(h, "%d:", len(p))
-		h.Write(p)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // isReleaseDir reports whether a top-level directory name is a release
 // directory: a final release version, as python.org names them.
 func isReleaseDir(name string) (manifest.Version, bool) {
@@ -190,7 +172,7 @@ type relWork struct {
 // be read, a listing could not be fetched, ctx ended), not that it found
 // problems, which the report holds.
 func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
-	rep := &Report{Schema: Schema, Root: opt.Root, Shard: opt.Shard.String(), Listing: "none", Trust: opt.Trust}
+	rep := &Report{Schema: Schema, Root: opt.Root, Shard: opt.Shard.String(), Listing: "none"}
 	var stats Stats
 	if opt.Listing != nil {
 		rep.Listing = opt.Listing.Name()
@@ -198,9 +180,7 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 	if opt.Source == nil || opt.Verifier == nil {
 		return rep, stats, errors.New("audit: Source and Verifier are required")
 	}
-	if opt.State != nil && opt.Trust == "" {
-		return rep, stats, errors.New("audit: a State needs Trust")
-	}
+	rep.Trust = opt.Verifier.Fingerprint()
 	dirs, err := releaseDirs(ctx, opt, rep)
 	if err != nil {
 		rep.finish()

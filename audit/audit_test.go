@@ -219,13 +219,13 @@ func TestIncremental(t *testing.T) {
 	// signature are read again (it covers the bytes), Sigstore-only ones
 	// are re-checked against their recorded SHA-256.
 	opt := ft.options(root)
-	opt.Trust = TrustDigest([]byte("other trust"))
+	opt.Verifier = ft.otherTrust(t).v
 	rep, st = run(opt)
 	if st.Hashed != 9 || st.Rechecked != 6 || st.Reused != 0 {
 		t.Errorf("after a trust change: hashed %d, rechecked %d, reused %d; want 9, 6, 0", st.Hashed, st.Rechecked, st.Reused)
 	}
 	full := ft.options(root)
-	full.Trust = opt.Trust
+	full.Verifier = opt.Verifier
 	if got, want := reportJSON(t, rep), reportJSON(t, mustRunFull(t, full)); got != want {
 		t.Errorf("re-checked report differs from a full run's:\n%s\nwant\n%s", got, want)
 	}
@@ -449,7 +449,7 @@ func TestShardsMergeToWholeRun(t *testing.T) {
 	}
 	// A shard judged under other trust material cannot join the others.
 	other := *shards[1]
-	other.Trust = TrustDigest([]byte("other trust"))
+	other.Trust = ft.otherTrust(t).digest
 	if _, err := Merge(shards[0], &other, shards[2]); err == nil || !strings.Contains(err.Error(), "report 2 was judged with other trust material") {
 		t.Errorf("merging shards with different trust: %v", err)
 	}

@@ -5,15 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/pyverify/pyverify/internal/safetext"
 	"io"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/names"
 	"golang.org/x/net/html"
 )
 
@@ -119,23 +118,10 @@ func indexEntry(href string) (FileInfo, bool) {
 	}
 	dir := strings.HasSuffix(href, "/")
 	name, err := url.PathUnescape(strings.TrimSuffix(href, "/"))
-	if err != nil || !plainName(name) {
+	if err != nil || names.CheckFileName(name) != nil {
 		return FileInfo{}, false
 	}
 	return FileInfo{Name: name, Dir: dir, Size: -1}, true
-}
-
-// plainName accepts a file name that is safe to join to a path and print.
-func plainName(s string) bool {
-	if s == "" || s == "." || s == ".." || len(s) > 255 || strings.ContainsAny(s, `/\`) || !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsGraphic(r) || unicode.IsSpace(r) && r != ' ' {
-			return false
-		}
-	}
-	return true
 }
 
 // A Fetcher reads the small document at url (a directory listing, a

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pyverify/pyverify/names"
 )
 
 func parseIndexFile(t *testing.T, name string) []FileInfo {
@@ -86,7 +88,7 @@ func FuzzParseIndex(f *testing.F) {
 			return
 		}
 		for i, fi := range fis {
-			if !plainName(fi.Name) || fi.Size < -1 || fi.Dir && fi.Size != -1 {
+			if names.CheckFileName(fi.Name) != nil || fi.Size < -1 || fi.Dir && fi.Size != -1 {
 				t.Fatalf("bad entry %+v", fi)
 			}
 			if i > 0 && fis[i-1].Name >= fi.Name {

@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/pyverify/pyverify/manifest"
@@ -37,38 +35,6 @@ func contextKey(j job, extraKey string) string {
 	}
 	fmt.Fprintf(h, "extra %q\n", extraKey)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// countingSink feeds a check, telling Progress how many bytes went by.
-type countingSink struct {
-	c *verify.Check
-	p Progress
-}
-
-func (s *countingSink) Write(b []byte) (int, error) {
-	n, err := s.c.Write(b)
-	if s.p != nil {
-		s.p.Read(int64(n))
-	}
-	return n, err
-}
-
-func (s *countingSink) ReadFrom(r io.Reader) (int64, error) {
-	if s.p != nil {
-		r = &countingReader{r: r, p: s.p}
-	}
-	return s.c.ReadFrom(r)
-}
-
-type countingReader struct {
-	r io.Reader
-	p Progress
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.p.Read(int64(n))
-	return n, err
 }
 
 // auditArtifact decides one artifact: from the state when nothing it
@@ -123,7 +89,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 			return outcome{err: err}
 		}
 		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.Inode == j.file.Inode && rec.Context == key {
-			if rec.Trust == opt.Trust {
+			if rec.Trust == opt.Verifier.Fingerprint() {
 				return outcome{entry: rec.Entry, artifact: true, reused: true, record: &rec, hashed: -1}
 			}
 			stale = &rec
@@ -172,34 +138,25 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		rep = r
 		e.Size, e.MD5, e.SHA256 = stale.Entry.Size, stale.Entry.MD5, stale.Entry.SHA256
 	} else {
-		check, err := opt.Verifier.Start(t)
+		var progress func(int64)
+		if opt.Progress != nil {
+			progress = opt.Progress.Read
+		}
+		stream, err := opt.Verifier.NewStream(t, progress)
 		if err != nil {
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
-		started := false // whether check has been handed to a sink
-		serr := opt.Source.Stream(ctx, j.path, func() (io.Writer, error) {
-			if started {
-				check.Abort(errors.New("the transfer started over"))
-				c, err := opt.Verifier.Start(t)
-				if err != nil {
-					return nil, err
-				}
-				check = c
-			}
-			started = true
-			return &countingSink{c: check, p: opt.Progress}, nil
-		})
-		if serr != nil {
-			check.Abort(serr) // nothing read part-way is a verdict
+		if serr := opt.Source.Stream(ctx, j.path, stream.Attempt); serr != nil {
+			stream.Abort(serr) // nothing read part-way is a verdict
 			if ctx.Err() != nil {
 				return outcome{aborted: true}
 			}
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
-		rep, _ = check.Finish()
-		d := check.Digests()
+		rep, _ = stream.Finish()
+		d := stream.Digests()
 		e.Size, e.MD5, e.SHA256 = d.Size, hex.EncodeToString(d.MD5), hex.EncodeToString(d.SHA256)
 		hashed = d.Size
 	}
@@ -222,7 +179,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}
 	if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Kind == Unreadable }) && j.file.ModTimeNS != 0 {
 		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, Inode: j.file.Inode,
-			Context: key, Trust: opt.Trust, Entry: e}
+			Context: key, Trust: opt.Verifier.Fingerprint(), Entry: e}
 	}
 	return o
 }
@@ -235,11 +192,13 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 // and were compared with the same listed values, keep their recorded
 // checks, so the report is the one a full check gives.
 func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactReport, bool) {
-	if stale == nil || t.Signature.Data != nil || len(stale.Entry.Checks) < 2 {
+	if stale == nil || t.Signature.Data != nil {
 		return verify.ArtifactReport{}, false
 	}
-	old := stale.Entry.Checks
-	if old[0].Kind != verify.KindSize || old[1].Kind != verify.KindMD5 {
+	recorded := verify.ArtifactReport{Checks: stale.Entry.Checks}
+	size, hasSize := recorded.Check(verify.KindSize)
+	md5, hasMD5 := recorded.Check(verify.KindMD5)
+	if !hasSize || !hasMD5 {
 		return verify.ArtifactReport{}, false
 	}
 	sum, err := hex.DecodeString(stale.Entry.SHA256)
@@ -247,14 +206,10 @@ func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactR
 		return verify.ArtifactReport{}, false
 	}
 	rep, _ := opt.Verifier.VerifyDigest(t, sum)
-	if len(rep.Checks) < 2 || rep.Checks[0].Kind != verify.KindSize || rep.Checks[1].Kind != verify.KindMD5 {
+	if _, ok := rep.Check(verify.KindSize); !ok {
 		return verify.ArtifactReport{}, false
 	}
-	rep.Checks[0], rep.Checks[1] = old[0], old[1]
-	for _, c := range old[:2] {
-		if c.Status == verify.StatusFail || c.Required && c.Status != verify.StatusPass {
-			rep.OK = false
-		}
-	}
+	rep.Replace(size)
+	rep.Replace(md5)
 	return rep, true
 }

@@ -29,7 +29,7 @@ func classify(path string, rep verify.ArtifactReport) []Problem {
 		if (c.Kind == verify.KindOpenPGP || c.Kind == verify.KindSigstore) && c.Status == verify.StatusPass {
 			signed = true
 		}
-		if c.Status != verify.StatusFail && (!c.Required || c.Status == verify.StatusPass) {
+		if !c.FailsArtifact() {
 			continue
 		}
 		detail := string(c.Kind) + ": " + c.Detail

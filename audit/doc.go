@@ -31,7 +31,7 @@
 // With a state file (see [OpenState] and [Options].State), each artifact's
 // outcome is recorded with its size, modification time (nanoseconds),
 // inode, digests, the identities of its sidecars, what the listing said of
-// it, and a digest of the trust material ([TrustDigest]). On the next run:
+// it, and the fingerprint of the trust material (verify.Verifier.Fingerprint). On the next run:
 //
 //   - nothing changed: the recorded outcome is reused, and the file is not
 //     read ([Stats].Reused);

@@ -56,7 +56,7 @@ func newFixtureTrust(t testing.TB, edit func([]byte) []byte) fixtureTrust {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixtureTrust{v: v, policy: p, digest: TrustDigest(pj, kj, rj)}
+	return fixtureTrust{v: v, policy: p, digest: v.Fingerprint()}
 }
 
 // copyMirror copies the fixture mirror into a new directory.
@@ -86,7 +86,7 @@ func mustRunFull(t testing.TB, opt Options) *Report {
 }
 
 func (ft fixtureTrust) options(root string) Options {
-	return Options{Source: Dir(root), Root: "mirror", Verifier: ft.v, Trust: ft.digest, Jobs: 2}
+	return Options{Source: Dir(root), Root: "mirror", Verifier: ft.v, Jobs: 2}
 }
 
 func mustRun(t testing.TB, opt Options) (*Report, Stats) {
@@ -137,4 +137,14 @@ func wantProblems(t testing.TB, rep *Report, want ...string) {
 	if got := problems(rep); !slices.Equal(got, want) {
 		t.Errorf("problems:\n  got  %s\n  want %s", strings.Join(got, "\n       "), strings.Join(want, "\n       "))
 	}
+}
+
+// otherTrust is the fixture trust with a signer added that signs nothing:
+// the verdicts are the same, the trust material is not.
+func (ft fixtureTrust) otherTrust(t testing.TB) fixtureTrust {
+	t.Helper()
+	return newFixtureTrust(t, func(pj []byte) []byte {
+		return bytes.Replace(pj, []byte(`"signers": {`), []byte(`"signers": {
+    "unused": {"name": "Unused", "email": "unused@fixtures.test", "sigstore_identity": "unused@fixtures.test", "sigstore_issuer": "https://issuer.fixtures.test"},`), 1)
+	})
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/pyverify/pyverify/internal/safetext"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // A Listing is python.org's list of the files of release directories: the
@@ -74,7 +75,7 @@ func (l *manifestListing) Release(_ context.Context, dir string, _ []manifest.Ve
 func artifactDir(a manifest.Artifact, v manifest.Version) string {
 	if u, err := url.Parse(a.URL); err == nil {
 		if _, rest, ok := strings.Cut(u.Path, "/ftp/python/"); ok {
-			if d, name, ok := strings.Cut(rest, "/"); ok && name == a.Name && plainName(d) {
+			if d, name, ok := strings.Cut(rest, "/"); ok && name == a.Name && names.CheckFileName(d) == nil {
 				return d
 			}
 		}

@@ -165,7 +165,7 @@ type Report struct {
 	// Lifecycle says what the lifecycle gates were judged against, when
 	// any was asked for (the caller sets it).
 	Lifecycle *verify.LifecycleContext `json:"lifecycle,omitempty"`
-	// Trust is Options.Trust, the digest of the trust material the
+	// Trust is the verifier's Fingerprint: what the
 	// verdicts were reached under; Merge refuses shards that differ.
 	Trust string `json:"trust,omitempty"`
 }

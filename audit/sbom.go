@@ -5,7 +5,6 @@ import (
 	"path"
 
 	"github.com/pyverify/pyverify/sbom"
-	"github.com/pyverify/pyverify/verify"
 )
 
 // SBOMKey is the ExtraKey of CheckSBOM: recorded outcomes made without it
@@ -24,7 +23,7 @@ func CheckSBOM(_ context.Context, a *Artifact) []Problem {
 		return nil
 	}
 	rep := &a.Report
-	err := sbom.Verify(rep, path.Base(a.Path)+sbom.Suffix, verify.Sidecar{Data: a.SBOM, Listed: true})
+	err := sbom.Verify(rep, path.Base(a.Path)+sbom.Suffix, a.SBOM, true)
 	if err == nil {
 		return nil
 	}

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // MaxDataSize caps a release-cycle.json file. python.org's is under 4 KiB.
@@ -82,7 +82,7 @@ var ErrUnknownSeries = errors.New("not in the release-cycle data")
 func (d *Data) Series() []Series { return slices.Clone(d.series) }
 
 // Lookup returns the series of v (3.12 for 3.12.4 or 3.12.0rc2).
-func (d *Data) Lookup(v manifest.Version) (Series, error) {
+func (d *Data) Lookup(v names.Version) (Series, error) {
 	for _, s := range d.series {
 		if s.Major == v.Major && s.Minor == v.Minor {
 			return s, nil
@@ -167,7 +167,7 @@ func Parse(data []byte) (*Data, error) {
 }
 
 func parseSeries(dec *json.Decoder, name string) (Series, error) {
-	v, err := manifest.ParseVersion(name)
+	v, err := names.ParseVersion(name)
 	if err != nil || v.HasPatch || v.Pre != "" {
 		return Series{}, fmt.Errorf("%s: not a series: want MAJOR.MINOR, such as 3.13", quote(name))
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // realData is a copy of python.org's release-cycle.json (as embedded when
@@ -38,7 +38,7 @@ func TestParseReal(t *testing.T) {
 			t.Errorf("%s before %s", a.Name, b.Name)
 		}
 	}
-	s, err := d.Lookup(manifest.MustParseVersion("3.12.0rc2"))
+	s, err := d.Lookup(names.MustParseVersion("3.12.0rc2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +47,10 @@ func TestParseReal(t *testing.T) {
 	if s != want {
 		t.Errorf("3.12 = %+v\nwant %+v", s, want)
 	}
-	if s, _ := d.Lookup(manifest.MustParseVersion("3.9.1")); s.EndOfLife != (Date{2025, 10, 31}) || s.Status != StatusEndOfLife {
+	if s, _ := d.Lookup(names.MustParseVersion("3.9.1")); s.EndOfLife != (Date{2025, 10, 31}) || s.Status != StatusEndOfLife {
 		t.Errorf("3.9 = %+v", s)
 	}
-	if _, err := d.Lookup(manifest.MustParseVersion("3.99.0")); !errors.Is(err, ErrUnknownSeries) || err.Error() != "3.99: not in the release-cycle data" {
+	if _, err := d.Lookup(names.MustParseVersion("3.99.0")); !errors.Is(err, ErrUnknownSeries) || err.Error() != "3.99: not in the release-cycle data" {
 		t.Errorf("unknown series: %v", err)
 	}
 }
@@ -60,13 +60,13 @@ func TestEmbedded(t *testing.T) {
 	if d.Origin != "embedded" || d.DateKind != "copied" || d.Date.IsZero() || d.Date.IsMonth() {
 		t.Errorf("embedded data: origin %q, date %v (%s)", d.Origin, d.Date, d.DateKind)
 	}
-	if _, err := d.Lookup(manifest.MustParseVersion("3.13.1")); err != nil {
+	if _, err := d.Lookup(names.MustParseVersion("3.13.1")); err != nil {
 		t.Error(err)
 	}
 	if got := d.Describe(); got != "embedded release-cycle.json, copied "+d.Date.String() {
 		t.Errorf("Describe() = %q", got)
 	}
-	if _, err := Parse(EmbeddedJSON()); err != nil {
+	if _, err := Parse(embeddedJSON()); err != nil {
 		t.Error(err)
 	}
 }
@@ -151,7 +151,7 @@ func FuzzParse(f *testing.F) {
 			if s.Status.rank() < 0 || s.FirstRelease.IsZero() {
 				t.Fatalf("accepted %+v", s)
 			}
-			v, err := manifest.ParseVersion(s.Name)
+			v, err := names.ParseVersion(s.Name)
 			if err != nil {
 				t.Fatalf("series name %q: %v", s.Name, err)
 			}

@@ -34,5 +34,5 @@ var embedded = sync.OnceValue(func() *Data {
 // be modified.
 func Embedded() *Data { return embedded() }
 
-// EmbeddedJSON returns the bytes of the built-in release-cycle.json.
-func EmbeddedJSON() []byte { return []byte(string(embeddedData)) }
+// embeddedJSON returns the bytes of the built-in release-cycle.json.
+func embeddedJSON() []byte { return []byte(string(embeddedData)) }

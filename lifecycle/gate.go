@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
-	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/names"
+	"github.com/pyverify/pyverify/report"
 )
 
 // Gates says which releases verification must refuse by their lifecycle.
@@ -67,8 +67,8 @@ func (g *Gate) Key() string {
 }
 
 // Context describes the gate for a report.
-func (g *Gate) Context() *verify.LifecycleContext {
-	c := &verify.LifecycleContext{Data: g.data.Origin, DataDate: g.data.Date.String(),
+func (g *Gate) Context() *report.LifecycleContext {
+	c := &report.LifecycleContext{Data: g.data.Origin, DataDate: g.data.Date.String(),
 		Today: g.today.String(), Gates: g.gates.Names()}
 	if c.DataDate != "" {
 		c.DataDateKind = g.data.DateKind
@@ -77,22 +77,22 @@ func (g *Gate) Context() *verify.LifecycleContext {
 }
 
 // Check evaluates the gates for release v. The result is a check of kind
-// verify.KindLifecycle: StatusPass when no gate refuses v, StatusFail with
+// report.KindLifecycle: StatusPass when no gate refuses v, StatusFail with
 // every reason when one does, and StatusMissing when the data does not
 // know v's series; then the gates cannot be evaluated and the error wraps
-// both verify.ErrPolicyGap and ErrUnknownSeries (fail closed). A check
-// that fails carries verify.ReasonRefused or verify.ReasonLifecycleUnknown.
-func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
-	res := verify.CheckResult{Kind: verify.KindLifecycle, Required: true}
+// both report.ErrPolicyGap and ErrUnknownSeries (fail closed). A check
+// that fails carries report.ReasonRefused or report.ReasonLifecycleUnknown.
+func (g *Gate) Check(v names.Version) (report.Check, error) {
+	res := report.Check{Kind: report.KindLifecycle, Required: true}
 	if v.IsZero() {
-		res.Status, res.Reason, res.Detail = verify.StatusMissing, verify.ReasonLifecycleUnknown, "no release version: the lifecycle gates cannot be evaluated"
-		return res, fmt.Errorf("lifecycle: no release version: %w", verify.ErrPolicyGap)
+		res.Status, res.Reason, res.Detail = report.StatusMissing, report.ReasonLifecycleUnknown, "no release version: the lifecycle gates cannot be evaluated"
+		return res, fmt.Errorf("lifecycle: no release version: %w", report.ErrPolicyGap)
 	}
 	s, err := g.data.Lookup(v)
 	if err != nil {
-		res.Status, res.Reason = verify.StatusMissing, verify.ReasonLifecycleUnknown
+		res.Status, res.Reason = report.StatusMissing, report.ReasonLifecycleUnknown
 		res.Detail = fmt.Sprintf("series %s is not in the %s: the lifecycle gates cannot be evaluated", v.Series(), g.data.Describe())
-		return res, fmt.Errorf("lifecycle: %w (%w)", err, verify.ErrPolicyGap)
+		return res, fmt.Errorf("lifecycle: %w (%w)", err, report.ErrPolicyGap)
 	}
 	p := s.At(g.today)
 	var reasons []string
@@ -114,17 +114,17 @@ func (g *Gate) Check(v manifest.Version) (verify.CheckResult, error) {
 		note = " (" + p.Note + ")"
 	}
 	if len(reasons) > 0 {
-		res.Status, res.Reason, res.Detail = verify.StatusFail, verify.ReasonRefused, strings.Join(reasons, "; ")+note
+		res.Status, res.Reason, res.Detail = report.StatusFail, report.ReasonRefused, strings.Join(reasons, "; ")+note
 		return res, nil
 	}
-	res.Status = verify.StatusPass
+	res.Status = report.StatusPass
 	res.Detail = fmt.Sprintf("Python %s: %s; %s is %s%s", s.Name, p.Summary(), v, PhaseName(v), note)
 	return res, nil
 }
 
 // PhaseName says what kind of release v is: "a final release", "alpha 2",
 // "beta 1", "release candidate 3".
-func PhaseName(v manifest.Version) string {
+func PhaseName(v names.Version) string {
 	switch v.Pre {
 	case "a":
 		return fmt.Sprintf("alpha %d", v.PreNum)
@@ -140,29 +140,24 @@ func PhaseName(v manifest.Version) string {
 // verification ended with err, and returns the combined outcome. The
 // lifecycle check is appended to rep.Checks, so the report still says
 // whether the bytes are genuine. A refusal makes the outcome a
-// *verify.VerificationError listing it (with any other failed check),
+// *report.VerificationError listing it (with any other failed check),
 // whatever err was; an error that kept the artifact from being checked is
 // kept in rep.Error. When the gates cannot be evaluated, a verification
 // failure stays one and a success becomes a policy gap.
-func (g *Gate) Apply(rep *verify.ArtifactReport, v manifest.Version, err error) error {
+func (g *Gate) Apply(rep *report.Artifact, v names.Version, err error) error {
 	res, gerr := g.Check(v)
-	rep.Checks = append(rep.Checks, res)
-	var ve *verify.VerificationError
-	isFailure := errors.As(err, &ve)
-	switch res.Status {
-	case verify.StatusPass:
+	if res.Status == report.StatusPass {
+		rep.Add(res)
 		return err
-	case verify.StatusFail:
-		rep.OK = false
-		if isFailure {
-			return &verify.VerificationError{Name: ve.Name, Failures: append(append([]verify.CheckResult(nil), ve.Failures...), res)}
-		}
-		if err != nil && rep.Error == "" && !errors.Is(err, verify.ErrPolicyGap) {
-			rep.Error = err.Error()
-		}
-		return &verify.VerificationError{Name: rep.Name, Failures: []verify.CheckResult{res}}
 	}
-	rep.OK = false
+	if res.Status == report.StatusFail {
+		var ve *report.VerificationError
+		if err != nil && !errors.As(err, &ve) && rep.Error == "" && !errors.Is(err, report.ErrPolicyGap) {
+			rep.SetError(err.Error())
+		}
+		return rep.AddAfter(err, res)
+	}
+	rep.Add(res)
 	if err != nil {
 		return err
 	}

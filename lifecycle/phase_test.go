@@ -3,12 +3,12 @@ package lifecycle
 import (
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 func phaseOf(t *testing.T, d *Data, series string, today Date) Phase {
 	t.Helper()
-	s, err := d.Lookup(manifest.MustParseVersion(series))
+	s, err := d.Lookup(names.MustParseVersion(series))
 	if err != nil {
 		t.Fatal(err)
 	}

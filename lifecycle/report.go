@@ -3,7 +3,7 @@ package lifecycle
 import (
 	"fmt"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // ReportSchema is the value of Report.Schema ('pyverify lifecycle --json').
@@ -75,7 +75,7 @@ type SeriesReport struct {
 
 // NewReport describes the phases on the data's behalf. v, if not zero, is
 // the release asked about; its series must be phases[0].
-func NewReport(d *Data, today Date, phases []Phase, v manifest.Version) *Report {
+func NewReport(d *Data, today Date, phases []Phase, v names.Version) *Report {
 	r := &Report{Schema: ReportSchema, Data: d.Origin, DataDate: d.Date.String(), Today: today.String(),
 		Series: []SeriesReport{}}
 	if !d.Date.IsZero() {
@@ -95,7 +95,7 @@ func NewReport(d *Data, today Date, phases []Phase, v manifest.Version) *Report 
 	return r
 }
 
-func releaseReport(v manifest.Version, p Phase) *ReleaseReport {
+func releaseReport(v names.Version, p Phase) *ReleaseReport {
 	rr := &ReleaseReport{Version: v.String(), Prerelease: v.IsPrerelease(), Phase: "final", PhaseName: PhaseName(v),
 		NewestReleaseNote: "release-cycle.json lists series, not releases"}
 	switch v.Pre {

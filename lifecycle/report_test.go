@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 func TestNewReport(t *testing.T) {
@@ -23,12 +23,12 @@ func TestNewReport(t *testing.T) {
 		{"3.12.4", "final", "a final release", "", "", false, false, true},
 		{"3.12", "", "", "", "", false, false, false}, // a series: no release block
 	} {
-		v := manifest.MustParseVersion(tc.version)
+		v := names.MustParseVersion(tc.version)
 		s, err := d.Lookup(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rel manifest.Version
+		var rel names.Version
 		if v.HasPatch {
 			rel = v
 		}
@@ -47,8 +47,8 @@ func TestNewReport(t *testing.T) {
 		}
 	}
 	// newest_release is always present, as null.
-	s, _ := d.Lookup(manifest.MustParseVersion("3.13.1"))
-	b, err := json.Marshal(NewReport(d, today, []Phase{s.At(today)}, manifest.MustParseVersion("3.13.1")))
+	s, _ := d.Lookup(names.MustParseVersion("3.13.1"))
+	b, err := json.Marshal(NewReport(d, today, []Phase{s.At(today)}, names.MustParseVersion("3.13.1")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pyverify/pyverify/internal/safetext"
+	"github.com/pyverify/pyverify/names"
 )
 
 // A DataError reports release data (a release page, API JSON or a saved
@@ -66,7 +67,6 @@ const (
 // Limits on individual fields.
 const (
 	maxURLLen  = 2048
-	maxNameLen = 255
 	maxTextLen = 1024
 )
 
@@ -82,7 +82,7 @@ func rowName(kind string, n int, name string) string {
 	s := kind + " " + strconv.Itoa(n)
 	switch {
 	case name == "":
-	case checkName(name) != nil:
+	case names.CheckFileName(name) != nil:
 		s += " (" + quote(name) + ")"
 	default:
 		s += " (" + quoteIfNeeded(name) + ")"

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pyverify/pyverify/names"
 )
 
 // Manifest and artifact field names as they appear in the JSON form; a
@@ -120,7 +122,7 @@ func checkArtifact(a *Artifact) (field string, err error) {
 	if err != nil {
 		return fieldURL, err
 	}
-	if err := checkName(a.Name); err != nil {
+	if err := names.CheckFileName(a.Name); err != nil {
 		return fieldName, err
 	}
 	if n := fileName(u); n != a.Name {
@@ -153,10 +155,10 @@ func checkArtifact(a *Artifact) (field string, err error) {
 			return fieldSizeText, fmt.Errorf("%s does not match the size %d (%s)", quote(a.SizeText), a.Size, strings.ReplaceAll(HumanSize(a.Size), nbsp, " "))
 		}
 	}
-	if err := checkHex(a.MD5, 32); err != nil {
+	if err := names.CheckDigest(a.MD5, 32); err != nil {
 		return fieldMD5, err
 	}
-	if err := checkHex(a.SHA256, 64); err != nil {
+	if err := names.CheckDigest(a.SHA256, 64); err != nil {
 		return fieldSHA256, err
 	}
 	for _, sc := range sidecars {
@@ -167,29 +169,6 @@ func checkArtifact(a *Artifact) (field string, err error) {
 		}
 	}
 	return "", nil
-}
-
-func checkName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("empty file name")
-	case len(name) > maxNameLen:
-		return fmt.Errorf("file name longer than %d bytes", maxNameLen)
-	case !utf8.ValidString(name):
-		return errors.New("file name is not valid UTF-8")
-	case strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("file name %s contains a path separator", quote(name))
-	case strings.Contains(name, ".."):
-		return fmt.Errorf("file name %s contains \"..\"", quote(name))
-	case name == ".":
-		return errors.New(`file name is "."`)
-	}
-	for _, r := range name {
-		if unicode.In(r, unicode.Cc, unicode.Cf) {
-			return fmt.Errorf("file name %s contains a control character", quote(name))
-		}
-	}
-	return nil
 }
 
 func checkText(s string) error { return checkTextLen(s, maxTextLen) }
@@ -269,22 +248,6 @@ func checkSidecar(raw string, u *url.URL, sidecar, suffix string) error {
 	rest := func(s string) string { _, r, _ := strings.Cut(s, ":"); return r }
 	if rest(sidecar) != rest(raw)+suffix {
 		return fmt.Errorf("%s is not the artifact URL plus %q", quote(sidecar), suffix)
-	}
-	return nil
-}
-
-func checkHex(s string, n int) error {
-	if s == "" {
-		return nil
-	}
-	if len(s) != n {
-		return fmt.Errorf("%s has %d characters, want %d hex digits", quote(s), len(s), n)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return fmt.Errorf("%s is not lower-case hex", quote(s))
-		}
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pyverify/pyverify/internal/safetext"
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // Parse reads a pin file in the JSON form (a document whose schema is
@@ -68,7 +68,7 @@ func parseJSON(data []byte) (*Set, error) {
 		return nil, errors.New("pins: missing")
 	}
 	if raw.Version != "" {
-		if _, err := manifest.ParseVersion(raw.Version); err != nil {
+		if _, err := names.ParseVersion(raw.Version); err != nil {
 			return nil, fmt.Errorf("version: %w", err)
 		}
 	}
@@ -137,9 +137,7 @@ func parseSumLine(line string) (Pin, error) {
 	return p, nil
 }
 
-func isHexDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789abcdefABCDEF") == ""
-}
+func isHexDigits(s string) bool { return s != "" && names.IsHex(s, len(s)) }
 
 // collapse builds the set, keeping one pin per name: a name listed again
 // with the same digest is dropped; with another digest it is an error that
@@ -158,9 +156,5 @@ func collapse(version string, pins []Pin, where func(int) string) (*Set, error) 
 		first[p.Name] = i
 		kept = append(kept, p)
 	}
-	s, err := New(version, kept)
-	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "pins: "))
-	}
-	return s, nil
+	return newSet(version, kept)
 }

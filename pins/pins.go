@@ -18,15 +18,13 @@
 package pins
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/pyverify/pyverify/internal/safetext"
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // Schema is the value of Set.Schema in the JSON form.
@@ -63,23 +61,33 @@ type Pin struct {
 // is a plain file name, every digest a SHA-256, and no name repeated.
 // Digests are stored lower-case.
 func New(version string, pins []Pin) (*Set, error) {
+	s, err := newSet(version, pins)
+	if err != nil {
+		return nil, fmt.Errorf("pins: %w", err)
+	}
+	return s, nil
+}
+
+// newSet is New, with errors that do not name the package (Parse names
+// the file and line instead).
+func newSet(version string, pins []Pin) (*Set, error) {
 	if version != "" {
-		if _, err := manifest.ParseVersion(version); err != nil {
-			return nil, fmt.Errorf("pins: %w", err)
+		if _, err := names.ParseVersion(version); err != nil {
+			return nil, err
 		}
 	}
 	s := &Set{Schema: Schema, Version: version, Pins: make([]Pin, 0, len(pins))}
 	seen := make(map[string]bool, len(pins))
 	for _, p := range pins {
 		if err := checkName(p.Name); err != nil {
-			return nil, fmt.Errorf("pins: %w", err)
+			return nil, err
 		}
 		digest, err := checkDigest(p.SHA256)
 		if err != nil {
-			return nil, fmt.Errorf("pins: %s: %w", p.Name, err)
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
 		if seen[p.Name] {
-			return nil, fmt.Errorf("pins: %s is pinned twice", p.Name)
+			return nil, fmt.Errorf("%s is pinned twice", p.Name)
 		}
 		seen[p.Name] = true
 		p.SHA256 = digest
@@ -99,27 +107,33 @@ func (s *Set) Lookup(name string) (Pin, bool) {
 	return Pin{}, false
 }
 
-// checkName accepts plain file names: no directories, nothing a SHA256SUMS
-// line would have to escape.
+// checkName accepts plain file names (names.CheckFileName): no
+// directories, nothing a SHA256SUMS line would have to escape.
 func checkName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("empty file name")
-	case len(name) > 255:
-		return fmt.Errorf("file name %s: longer than 255 bytes", safetext.Quote(name))
-	case name == "." || name == ".." || strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("%s: want a plain file name, without directories", safetext.Quote(name))
-	case strings.IndexFunc(name, func(r rune) bool { return !unicode.IsGraphic(r) || r == unicode.ReplacementChar }) >= 0:
-		return fmt.Errorf("%s: a file name with control characters or invalid UTF-8", safetext.Quote(name))
-	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("%s: a file name that begins or ends with a space", safetext.Quote(name))
+	var fe *names.FileNameError
+	if err := names.CheckFileName(name); !errors.As(err, &fe) {
+		return err
 	}
-	return nil
+	q := safetext.Quote(name)
+	switch fe.Problem {
+	case names.NameEmpty:
+		return errors.New("empty file name")
+	case names.NameTooLong:
+		return fmt.Errorf("file name %s: longer than 255 bytes", q)
+	case names.NameSeparator, names.NameDots, names.NameLeadingDot:
+		return fmt.Errorf("%s: want a plain file name, without directories", q)
+	case names.NameSpace:
+		if strings.TrimSpace(name) != name {
+			return fmt.Errorf("%s: a file name that begins or ends with a space", q)
+		}
+		return fmt.Errorf("%s: a file name with a space other than U+0020", q)
+	}
+	return fmt.Errorf("%s: a file name with control characters or invalid UTF-8", q)
 }
 
 // checkDigest accepts 64 hex digits and returns them lower-case.
 func checkDigest(s string) (string, error) {
-	if b, err := hex.DecodeString(s); err != nil || len(b) != 32 {
+	if !names.IsHex(s, 64) {
 		return "", fmt.Errorf("SHA-256 %s: want 64 hexadecimal digits", safetext.Quote(s))
 	}
 	return strings.ToLower(s), nil

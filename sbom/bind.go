@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pyverify/pyverify/verify"
+	"github.com/pyverify/pyverify/report"
 )
 
 // Bind checks that d describes the artifact whose verified SHA-256 is
@@ -19,7 +19,8 @@ func (d *Document) Bind(file, sha256 string) error {
 }
 
 // Verify adds the sbom check to rep, the report of an artifact that was
-// verified: it parses the SBOM sc (file names it) and binds it to rep's
+// verified: it parses the SBOM data (file names it; nil when it is not
+// available, listed saying whether the release lists one) and binds it to rep's
 // verified SHA-256. It is the one place the rules below live, for every
 // command that checks SBOMs:
 //
@@ -30,41 +31,36 @@ func (d *Document) Bind(file, sha256 string) error {
 //   - malformed, or another file's SBOM: fail, and the artifact fails.
 //   - otherwise: pass.
 //
-// When the sbom check fails the artifact, Verify sets rep.OK to false and
-// returns a *verify.VerificationError; otherwise it returns nil.
-func Verify(rep *verify.ArtifactReport, file string, sc verify.Sidecar) error {
-	c := verify.CheckResult{Kind: verify.KindSBOM}
+// When the sbom check fails the artifact, the report no longer verifies
+// and Verify returns a *report.VerificationError; otherwise it returns nil.
+func Verify(rep *report.Artifact, file string, data []byte, listed bool) error {
+	c := report.Check{Kind: report.KindSBOM}
 	switch {
 	case !rep.OK:
-		c.Status = verify.StatusSkipped
+		c.Status = report.StatusSkipped
 		c.Detail = "not checked: the file did not verify, and an SBOM is trusted only through a verified digest"
-	case sc.Data == nil && !sc.Listed:
-		c.Status, c.Detail = verify.StatusSkipped, "no SBOM listed for this file"
-	case sc.Data == nil:
-		c.Status, c.Required, c.Reason = verify.StatusMissing, true, verify.ReasonSBOMAbsent
+	case data == nil && !listed:
+		c.Status, c.Detail = report.StatusSkipped, "no SBOM listed for this file"
+	case data == nil:
+		c.Status, c.Required, c.Reason = report.StatusMissing, true, report.ReasonSBOMAbsent
 		c.Detail = "no " + file + ": the release lists an SBOM for this file, but it is not available"
 	default:
 		c.Required = true
-		doc, err := Parse(file, sc.Data)
+		doc, err := Parse(file, data)
 		switch {
 		case err != nil:
-			c.Status, c.Detail, c.Reason = verify.StatusFail, err.Error(), verify.ReasonSBOMMalformed
+			c.Status, c.Detail, c.Reason = report.StatusFail, err.Error(), report.ReasonSBOMMalformed
 		case rep.SHA256 == "":
-			c.Status, c.Detail = verify.StatusFail, "the verified file's SHA-256 is unknown: nothing to bind the SBOM to"
-			c.Reason = verify.ReasonSBOMMismatch
+			c.Status, c.Detail = report.StatusFail, "the verified file's SHA-256 is unknown: nothing to bind the SBOM to"
+			c.Reason = report.ReasonSBOMMismatch
 		default:
 			if err := doc.Bind(file, rep.SHA256); err != nil {
-				c.Status, c.Detail, c.Reason = verify.StatusFail, err.Error(), verify.ReasonSBOMMismatch
+				c.Status, c.Detail, c.Reason = report.StatusFail, err.Error(), report.ReasonSBOMMismatch
 			} else {
-				c.Status = verify.StatusPass
+				c.Status = report.StatusPass
 				c.Detail = fmt.Sprintf("%s describes this file: its CPython package's SHA-256 is the verified %s", file, rep.SHA256)
 			}
 		}
 	}
-	rep.Checks = append(rep.Checks, c)
-	if c.Required && c.Status != verify.StatusPass {
-		rep.OK = false
-		return &verify.VerificationError{Name: rep.Name, Failures: []verify.CheckResult{c}}
-	}
-	return nil
+	return rep.AddAfter(nil, c)
 }

@@ -84,7 +84,7 @@ func TestRealBinding(t *testing.T) {
 		t.Fatalf("the real bundle does not verify: %v", err)
 	}
 	sc := verify.Sidecar{Data: readFile(t, realSBOM), Listed: true}
-	if err := Verify(&rep, "Python-3.12.13.tgz.spdx.json", sc); err != nil {
+	if err := Verify(&rep, "Python-3.12.13.tgz.spdx.json", sc.Data, sc.Listed); err != nil {
 		t.Fatalf("the real SBOM does not bind: %v", err)
 	}
 	if c := rep.Checks[len(rep.Checks)-1]; c.Kind != verify.KindSBOM || c.Status != verify.StatusPass || !c.Required || !rep.OK {
@@ -101,7 +101,7 @@ func TestRealBinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Verify(&rep, "Python-3.12.13.tgz.spdx.json", sc)
+	err = Verify(&rep, "Python-3.12.13.tgz.spdx.json", sc.Data, sc.Listed)
 	var ve *verify.VerificationError
 	if !errors.As(err, &ve) || rep.OK {
 		t.Fatalf("the SBOM of another release bound: %v", err)
@@ -269,7 +269,7 @@ func TestVerifyRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := tt.rep
 			wasOK := rep.OK
-			err := Verify(&rep, "x.spdx.json", tt.sc)
+			err := Verify(&rep, "x.spdx.json", tt.sc.Data, tt.sc.Listed)
 			if len(rep.Checks) != 1 {
 				t.Fatalf("checks: %+v", rep.Checks)
 			}

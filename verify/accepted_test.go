@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 )
 
@@ -16,7 +16,7 @@ import (
 func embeddedPolicyNoSCT(t *testing.T) *Policy {
 	t.Helper()
 	var raw map[string]any
-	if err := json.Unmarshal(DefaultPolicyJSON(), &raw); err != nil {
+	if err := json.Unmarshal(defaultPolicyJSON(), &raw); err != nil {
 		t.Fatal(err)
 	}
 	raw["sigstore_require_sct"] = false
@@ -57,7 +57,7 @@ func TestAcceptedBeforeExpected310(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"python-3.10.1-embed-win32.zip", "Python-3.10.1.tgz"} {
-		tg := Target{Name: name, Version: manifest.MustParseVersion("3.10.1"), Bundle: Sidecar{Data: bundle, Listed: true}}
+		tg := Target{Name: name, Version: names.MustParseVersion("3.10.1"), Bundle: Sidecar{Data: bundle, Listed: true}}
 		rep, err := v.VerifyDigest(tg, digest)
 		if err != nil || !rep.OK {
 			t.Fatalf("%s: err = %v, report = %+v", name, err, rep)
@@ -76,7 +76,7 @@ func TestAcceptedBeforeExpected310(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg := Target{Name: "python-3.10.1-embed-win32.zip", Version: manifest.MustParseVersion("3.10.1"), Bundle: Sidecar{Data: alien, Listed: true}}
+	tg := Target{Name: "python-3.10.1-embed-win32.zip", Version: names.MustParseVersion("3.10.1"), Bundle: Sidecar{Data: alien, Listed: true}}
 	if rep, err := v.VerifyDigest(tg, digest); err == nil || checkOf(rep, KindSigstore).Status != StatusFail ||
 		checkOf(rep, KindSigstore).Reason != ReasonBadSignature {
 		t.Errorf("alien bundle: err = %v, report = %+v", err, rep)
@@ -84,7 +84,7 @@ func TestAcceptedBeforeExpected310(t *testing.T) {
 
 	// 3.6 has no Sigstore identity: a bundle is skipped, naming the
 	// policy, and OpenPGP is still required.
-	tg = Target{Name: "Python-3.6.15.tgz", Version: manifest.MustParseVersion("3.6.15"), Bundle: Sidecar{Data: bundle, Listed: true}}
+	tg = Target{Name: "Python-3.6.15.tgz", Version: names.MustParseVersion("3.6.15"), Bundle: Sidecar{Data: bundle, Listed: true}}
 	rep, err := v.VerifyDigest(tg, digest)
 	if err == nil || rep.OK {
 		t.Fatalf("3.6.15 with a bundle only: verified (%+v)", rep)

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 )
 
@@ -129,7 +129,7 @@ type fullCheckFixture struct {
 }
 
 func (fx *fullCheckFixture) target(version, md5, sha256 string, bundle, asc []byte) Target {
-	t := Target{Name: "Python-" + version + ".tgz", Version: manifest.MustParseVersion(version),
+	t := Target{Name: "Python-" + version + ".tgz", Version: names.MustParseVersion(version),
 		Size: fullCheckSize, MD5: md5, SHA256: sha256}
 	if bundle != nil {
 		t.Bundle = Sidecar{Data: bundle, Listed: true}
@@ -255,7 +255,7 @@ func BenchmarkStartup(b *testing.B) {
 	b.Run("sigstore_by_digest", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			t := Target{Name: rb.file, Version: manifest.MustParseVersion(rb.version), Bundle: Sidecar{Data: rb.json, Listed: true}}
+			t := Target{Name: rb.file, Version: names.MustParseVersion(rb.version), Bundle: Sidecar{Data: rb.json, Listed: true}}
 			if rep, err := v.VerifyDigest(t, rb.sha256); err != nil {
 				b.Fatalf("%v (%+v)", err, rep)
 			}
@@ -263,7 +263,7 @@ func BenchmarkStartup(b *testing.B) {
 	})
 	// What an OpenPGP check of a 3.12 source file adds: parsing, from the
 	// built-in keyring, the key its signature names (Thomas Wouters').
-	req, err := DefaultPolicy().Lookup(manifest.MustParseVersion("3.12.4"), manifest.ClassSource)
+	req, err := DefaultPolicy().Lookup(names.MustParseVersion("3.12.4"), names.ClassSource)
 	if err != nil {
 		b.Fatal(err)
 	}

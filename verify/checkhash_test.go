@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // TestCheckHashing checks what Start decides to hash, and that each choice
@@ -75,7 +75,7 @@ func TestCheckHashing(t *testing.T) {
 			if tc.procs > 0 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tc.procs))
 			}
-			c, err := v.Start(Target{Name: "Python-3.10.4.tgz", Version: manifest.MustParseVersion("3.10.4"),
+			c, err := v.Start(Target{Name: "Python-3.10.4.tgz", Version: names.MustParseVersion("3.10.4"),
 				Size: int64(len(data)), MD5: tc.md5, SHA256: tc.sha256,
 				Signature: Sidecar{Data: sigs[tc.hash], Listed: true}})
 			if err != nil {

@@ -430,12 +430,12 @@ var cloneable = struct {
 // canShareSHA256 reports whether a Hasher's SHA-256 state can be copied.
 func canShareSHA256() bool { return canCloneHash(crypto.SHA256) }
 
-// DigestReader reads r to the end and returns its size and digests (MD5 and
+// digestReader reads r to the end and returns its size and digests (MD5 and
 // SHA-256), copying the data to each extra writer as NewHasher does. If
 // reading fails, the error is returned with Digests holding only the number
 // of bytes read. Otherwise the error is that of the first extra sink that
 // failed, if any.
-func DigestReader(r io.Reader, extra ...io.Writer) (Digests, error) {
+func digestReader(r io.Reader, extra ...io.Writer) (Digests, error) {
 	h := NewHasher(extra...)
 	n, rerr := h.ReadFrom(r)
 	d, err := h.Close()

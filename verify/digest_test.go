@@ -34,7 +34,7 @@ func TestDigestVectors(t *testing.T) {
 			"d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"},
 	} {
 		for name, get := range map[string]func() (Digests, error){
-			"DigestReader": func() (Digests, error) { return DigestReader(strings.NewReader(tc.in)) },
+			"digestReader": func() (Digests, error) { return digestReader(strings.NewReader(tc.in)) },
 			"Write": func() (Digests, error) {
 				h := NewHasher()
 				for i := 0; i < len(tc.in); i++ { // one byte at a time
@@ -96,7 +96,7 @@ func TestDigestChunkBoundaries(t *testing.T) {
 				continue // slow and adds nothing
 			}
 			var sink bytes.Buffer
-			d, err := DigestReader(r(), &sink)
+			d, err := digestReader(r(), &sink)
 			if err != nil {
 				t.Fatalf("%d/%s: %v", n, name, err)
 			}
@@ -203,7 +203,7 @@ func testDigestFailingSink(t *testing.T) {
 	if !bytes.Equal(good.Bytes(), data) {
 		t.Errorf("GOMAXPROCS=%d: the healthy sink did not get every byte", runtime.GOMAXPROCS(0))
 	}
-	if _, err := DigestReader(bytes.NewReader(data), shortWriter{}); !errors.Is(err, io.ErrShortWrite) {
+	if _, err := digestReader(bytes.NewReader(data), shortWriter{}); !errors.Is(err, io.ErrShortWrite) {
 		t.Errorf("GOMAXPROCS=%d: short write: err = %v", runtime.GOMAXPROCS(0), err)
 	}
 	// A sink on a Hasher of no digest at all still gets every byte.
@@ -228,7 +228,7 @@ func TestDigestPipeSink(t *testing.T) {
 		io.CopyN(io.Discard, pr, 1000)
 		pr.CloseWithError(stop)
 	}()
-	d, err := DigestReader(bytes.NewReader(data), pw)
+	d, err := digestReader(bytes.NewReader(data), pw)
 	wg.Wait()
 	if !errors.Is(err, stop) {
 		t.Errorf("err = %v, want the pipe reader's", err)
@@ -261,7 +261,7 @@ func TestDigestPipeSink(t *testing.T) {
 func TestDigestReadError(t *testing.T) {
 	bad := errors.New("disk on fire")
 	r := io.MultiReader(bytes.NewReader(randomBytes(hashChunkSize+5, 1)), iotest.ErrReader(bad))
-	d, err := DigestReader(r)
+	d, err := digestReader(r)
 	if !errors.Is(err, bad) {
 		t.Fatalf("err = %v", err)
 	}

@@ -47,8 +47,8 @@ var (
 // The Policy is shared and must not be modified; it has no mutating methods.
 func DefaultPolicy() *Policy { return defaultPolicy() }
 
-// DefaultPolicyJSON returns the bytes of the built-in policy file.
-func DefaultPolicyJSON() []byte { return bytes.Clone(embeddedPolicy) }
+// defaultPolicyJSON returns the bytes of the built-in policy file.
+func defaultPolicyJSON() []byte { return bytes.Clone(embeddedPolicy) }
 
 // DefaultKeyring returns the release managers' OpenPGP public keys built
 // into pyverify (trust/keyring.asc). Which of them may sign what is decided

@@ -125,7 +125,11 @@ func parseDetachedSignature(data []byte) (ps *parsedSignature, err error) {
 // error, so that an MD5 or RIPEMD-160 signature is not reported as an
 // unknown signer.
 func describeUnsupported(err error) string {
-	msg := err.Error()
+	ue, ok := err.(pgperrors.UnsupportedError)
+	if !ok {
+		return pgpText(err)
+	}
+	msg := string(ue)
 	names := map[string]string{
 		"hash function 1": "the MD5 hash", "hash function 3": "the RIPEMD-160 hash",
 		"hash function 2": "the SHA-1 hash",
@@ -135,7 +139,7 @@ func describeUnsupported(err error) string {
 			return v
 		}
 	}
-	return strings.TrimPrefix(msg, "openpgp: ")
+	return pgpText(err)
 }
 
 // An openpgpCheck verifies one detached signature of an artifact. Create it
@@ -546,7 +550,7 @@ func (c *openpgpCheck) describeFailure(err error) string {
 	case isWeak(err):
 		what := strings.Join(c.legacyFeatures(), ", ")
 		if what == "" {
-			what = strings.ToValidUTF8(strings.TrimPrefix(err.Error(), "openpgp: "), "?")
+			what = strings.ToValidUTF8(pgpText(err), "?")
 		}
 		if !c.req.OpenPGPLegacy {
 			return fmt.Sprintf("signature or key uses legacy algorithms (%s), which the policy does not allow for %s (openpgp_legacy is false)",
@@ -557,12 +561,12 @@ func (c *openpgpCheck) describeFailure(err error) string {
 	var se pgperrors.SignatureError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("BAD signature: the file does not match the signature by %s (%s): tampered or corrupt",
-			c.claimedKey(sig), escape(strings.TrimPrefix(err.Error(), "openpgp: ")))
+			c.claimedKey(sig), escape(pgpText(err)))
 	}
 	if errors.Is(err, pgperrors.ErrUnknownIssuer) {
 		return c.wrongSigner(sig)
 	}
-	return fmt.Sprintf("signature by key %s could not be verified: %s", c.claimedKey(sig), escape(strings.TrimPrefix(err.Error(), "openpgp: ")))
+	return fmt.Sprintf("signature by key %s could not be verified: %s", c.claimedKey(sig), escape(pgpText(err)))
 }
 
 // wantSigners lists the signers the policy expects, with fingerprints.

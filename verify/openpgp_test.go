@@ -20,10 +20,10 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
-func mustVersion(s string) manifest.Version { return manifest.MustParseVersion(s) }
+func mustVersion(s string) names.Version { return names.MustParseVersion(s) }
 
 // The fixtures in testdata/openpgp were made with real gpg by gen.sh.
 

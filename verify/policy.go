@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
+	"github.com/pyverify/pyverify/report"
 )
 
 // PolicySchema is the value of the "schema" field of a policy file.
@@ -22,8 +24,8 @@ const maxPolicySize = 1 << 20
 
 // ErrPolicyGap is wrapped by errors that say the policy does not name who
 // signs an artifact: its series is not in the policy, or no signer is pinned
-// for its class. A gap is never a pass.
-var ErrPolicyGap = errors.New("policy gap")
+// for its class. A gap is never a pass. It is [report.ErrPolicyGap].
+var ErrPolicyGap = report.ErrPolicyGap
 
 // A Policy says, per release series, whose signatures an artifact must carry.
 // It is data, read by ParsePolicy from a JSON file of this form:
@@ -58,7 +60,7 @@ var ErrPolicyGap = errors.New("policy gap")
 //     accepted for every release of the series, of every class.
 //     "sigstore_since" is the first release signed with Sigstore (absent
 //     means the whole series): it says only from when a bundle is expected.
-//     "openpgp" maps an artifact class (see manifest.Class: source, windows,
+//     "openpgp" maps an artifact class (see names.Class: source, windows,
 //     macos, docs, …) to a signer ID or a list of them. "openpgp_legacy" lets
 //     OpenPGP signatures of the series use DSA, SHA-1 and RSA keys under 2048
 //     bits (accepted with a warning). "sigstore_only" marks series that publish
@@ -73,6 +75,9 @@ type Policy struct {
 	series     map[string]*seriesPolicy
 	// file is the normalized form, kept for MarshalJSON.
 	file policyJSON
+	// source is the SHA-256 of the file the policy was parsed from: the
+	// verifier's Fingerprint covers the file as written.
+	source [32]byte
 }
 
 // A Signer is a person whose signatures the policy trusts.
@@ -117,7 +122,7 @@ type Requirement struct {
 	SigstoreExpected bool
 	// SigstoreSince is the first release of the series signed with
 	// Sigstore; zero when the series has no Sigstore signer.
-	SigstoreSince manifest.Version
+	SigstoreSince names.Version
 	// OpenPGP lists the signers whose OpenPGP signature is accepted for the
 	// artifact's class; empty when there are none (always so when
 	// SigstoreOnly).
@@ -149,8 +154,8 @@ func (r Requirement) OpenPGPFingerprints() []string {
 type seriesPolicy struct {
 	name          string
 	sigstore      *Signer
-	sigstoreSince manifest.Version
-	openpgp       map[manifest.Class][]*Signer
+	sigstoreSince names.Version
+	openpgp       map[names.Class][]*Signer
 	legacy        bool
 	sigstoreOnly  bool
 }
@@ -217,7 +222,12 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("policy: unexpected data after the JSON object")
 	}
-	return buildPolicy(f)
+	p, err := buildPolicy(f)
+	if err != nil {
+		return nil, err
+	}
+	p.source = sha256.Sum256(data)
+	return p, nil
 }
 
 // jsonError words an encoding/json error so that it names the field.
@@ -345,12 +355,12 @@ func checkSigstoreIdentity(field string, sj signerJSON) error {
 // its OpenPGP signers per class.
 func (p *Policy) addSeries(key string, sj seriesJSON) error {
 	field := fmt.Sprintf("series[%q]", key)
-	v, err := manifest.ParseVersion(key)
+	v, err := names.ParseVersion(key)
 	if err != nil || v.HasPatch || v.IsPrerelease() || v.String() != key {
 		return fmt.Errorf("policy: %s: series keys are MAJOR.MINOR, such as \"3.12\"", field)
 	}
 	sp := &seriesPolicy{name: key, legacy: sj.OpenPGPLegacy, sigstoreOnly: sj.SigstoreOnly,
-		openpgp: map[manifest.Class][]*Signer{}}
+		openpgp: map[names.Class][]*Signer{}}
 	if err := p.seriesSigstore(field, key, sj, sp); err != nil {
 		return err
 	}
@@ -395,7 +405,7 @@ func (p *Policy) seriesSigstore(field, key string, sj seriesJSON, sp *seriesPoli
 	if sj.SigstoreSince != "" {
 		since = sj.SigstoreSince
 	}
-	sv, err := manifest.ParseVersion(since)
+	sv, err := names.ParseVersion(since)
 	if err != nil || !sv.HasPatch || sv.Series() != key {
 		return fmt.Errorf("policy: %s.sigstore_since: %q is not a release of series %s", field, escape(since), key)
 	}
@@ -422,7 +432,7 @@ func checkSigstoreOnly(field string, sj seriesJSON, sp *seriesPolicy) error {
 
 // seriesOpenPGP resolves the OpenPGP signers of one artifact class.
 func (p *Policy) seriesOpenPGP(cfield, cname string, refs signerRefs, sp *seriesPolicy) error {
-	c, ok := manifest.ParseClass(cname)
+	c, ok := names.ParseClass(cname)
 	if !ok {
 		return fmt.Errorf("policy: %s: unknown artifact class", cfield)
 	}
@@ -486,10 +496,10 @@ func (p *Policy) Series() []string {
 	return out
 }
 
-// HasSigstore reports whether the policy names a Sigstore identity for the
+// hasSigstore reports whether the policy names a Sigstore identity for the
 // series ("3.12"): only then can a bundle count as a signature of its
 // releases.
-func (p *Policy) HasSigstore(series string) bool {
+func (p *Policy) hasSigstore(series string) bool {
 	sp, ok := p.series[series]
 	return ok && sp.sigstore != nil
 }
@@ -506,7 +516,7 @@ func (p *Policy) Signers() []Signer {
 
 func sortSeries(s []string) {
 	sort.Slice(s, func(i, j int) bool {
-		return manifest.MustParseVersion(s[i]).Less(manifest.MustParseVersion(s[j]))
+		return names.MustParseVersion(s[i]).Less(names.MustParseVersion(s[j]))
 	})
 }
 
@@ -517,7 +527,7 @@ func sortSeries(s []string) {
 // A series' Sigstore identity is accepted for every release of the series
 // (Requirement.Sigstore); its "sigstore_since" release only says from when
 // a bundle is expected (Requirement.SigstoreExpected).
-func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, error) {
+func (p *Policy) Lookup(v names.Version, c names.Class) (Requirement, error) {
 	if v.IsZero() {
 		return Requirement{}, errors.New("policy: no version given")
 	}
@@ -525,7 +535,7 @@ func (p *Policy) Lookup(v manifest.Version, c manifest.Class) (Requirement, erro
 	if !ok {
 		return Requirement{}, fmt.Errorf("%w: series %s is not in the policy", ErrPolicyGap, v.Series())
 	}
-	if _, ok := manifest.ParseClass(string(c)); !ok {
+	if _, ok := names.ParseClass(string(c)); !ok {
 		return Requirement{}, fmt.Errorf("%w: unknown artifact class %q", ErrPolicyGap, escape(string(c)))
 	}
 	r := Requirement{Series: sp.name, OpenPGPLegacy: sp.legacy, SigstoreOnly: sp.sigstoreOnly}

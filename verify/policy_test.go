@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
@@ -54,11 +54,11 @@ func TestEmbeddedPolicySigstoreIdentities(t *testing.T) {
 	since := map[string]string{"3.7": "3.7.14", "3.8": "3.8.14", "3.9": "3.9.14", "3.10": "3.10.7", "3.11": "3.11.0"}
 	p := DefaultPolicy()
 	for series, id := range want {
-		v := manifest.MustParseVersion(series + ".0a1")
+		v := names.MustParseVersion(series + ".0a1")
 		if s, ok := since[series]; ok {
-			v = manifest.MustParseVersion(s)
+			v = names.MustParseVersion(s)
 		}
-		r, err := p.Lookup(v, manifest.ClassSource)
+		r, err := p.Lookup(v, names.ClassSource)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -69,14 +69,14 @@ func TestEmbeddedPolicySigstoreIdentities(t *testing.T) {
 	for series := range since {
 		// Before the first signed release a bundle is not expected, but
 		// one by the series' identity is still accepted.
-		first := manifest.MustParseVersion(since[series])
-		var prev manifest.Version
+		first := names.MustParseVersion(since[series])
+		var prev names.Version
 		if first.Patch > 0 {
-			prev = manifest.MustParseVersion(fmt.Sprintf("%s.%d", series, first.Patch-1))
+			prev = names.MustParseVersion(fmt.Sprintf("%s.%d", series, first.Patch-1))
 		} else {
-			prev = manifest.MustParseVersion(series + ".0rc3")
+			prev = names.MustParseVersion(series + ".0rc3")
 		}
-		r, err := p.Lookup(prev, manifest.ClassSource)
+		r, err := p.Lookup(prev, names.ClassSource)
 		if err != nil {
 			t.Fatalf("%s: %v", prev, err)
 		}
@@ -98,35 +98,35 @@ func TestPolicyLookup(t *testing.T) {
 	}
 	tests := []struct {
 		version string
-		class   manifest.Class
+		class   names.Class
 		want    want
 	}{
-		{"3.14.0", manifest.ClassSource, want{sigstore: "hugo@python.org", expected: true, only: true}},
-		{"3.14.0", manifest.ClassWindows, want{sigstore: "hugo@python.org", expected: true, only: true}},
-		{"3.14.0", manifest.ClassAndroid, want{sigstore: "hugo@python.org", expected: true, only: true}},
-		{"3.14.0a2", manifest.ClassWindowsManifest, want{sigstore: "hugo@python.org", expected: true, only: true}},
-		{"3.16.0a1", manifest.ClassSource, want{sigstore: "savannah@python.org", expected: true, only: true}},
-		{"3.11.0", manifest.ClassSource, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"pablo"}}},
-		{"3.11.0rc2", manifest.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
-		{"3.10.6", manifest.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
-		{"3.10.7", manifest.ClassWindows, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"steve"}}},
-		{"3.7.14", manifest.ClassSource, want{sigstore: "nad@python.org", expected: true, openpgp: []string{"ned"}}},
-		{"3.7.13", manifest.ClassMacOS, want{sigstore: "nad@python.org", openpgp: []string{"ned"}}},
-		{"3.12.0rc2", manifest.ClassMacOS, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"ned"}}},
-		{"3.13.1", manifest.ClassSource, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"thomas"}}},
-		{"3.12.0", manifest.ClassAndroid, want{sigstore: "thomas@python.org", expected: true}},
-		{"2.7.18", manifest.ClassSource, want{openpgp: []string{"benjamin"}, legacy: true}},
-		{"2.7.18", manifest.ClassWindows, want{openpgp: []string{"martin", "steve"}, legacy: true}},
-		{"3.3", manifest.ClassSource, want{openpgp: []string{"georg"}, legacy: true}},
-		{"3.6.15", manifest.ClassDocs, want{openpgp: []string{"steve"}}},
-		{"3.99.0", manifest.ClassSource, want{gap: true}},
-		{"3.1.5", manifest.ClassSource, want{gap: true}},
-		{"3.10.6", manifest.ClassAndroid, want{sigstore: "pablogsal@python.org"}},
-		{"3.6.0", manifest.ClassOther, want{gap: true}},
+		{"3.14.0", names.ClassSource, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0", names.ClassWindows, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0", names.ClassAndroid, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.14.0a2", names.ClassWindowsManifest, want{sigstore: "hugo@python.org", expected: true, only: true}},
+		{"3.16.0a1", names.ClassSource, want{sigstore: "savannah@python.org", expected: true, only: true}},
+		{"3.11.0", names.ClassSource, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"pablo"}}},
+		{"3.11.0rc2", names.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
+		{"3.10.6", names.ClassSource, want{sigstore: "pablogsal@python.org", openpgp: []string{"pablo"}}},
+		{"3.10.7", names.ClassWindows, want{sigstore: "pablogsal@python.org", expected: true, openpgp: []string{"steve"}}},
+		{"3.7.14", names.ClassSource, want{sigstore: "nad@python.org", expected: true, openpgp: []string{"ned"}}},
+		{"3.7.13", names.ClassMacOS, want{sigstore: "nad@python.org", openpgp: []string{"ned"}}},
+		{"3.12.0rc2", names.ClassMacOS, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"ned"}}},
+		{"3.13.1", names.ClassSource, want{sigstore: "thomas@python.org", expected: true, openpgp: []string{"thomas"}}},
+		{"3.12.0", names.ClassAndroid, want{sigstore: "thomas@python.org", expected: true}},
+		{"2.7.18", names.ClassSource, want{openpgp: []string{"benjamin"}, legacy: true}},
+		{"2.7.18", names.ClassWindows, want{openpgp: []string{"martin", "steve"}, legacy: true}},
+		{"3.3", names.ClassSource, want{openpgp: []string{"georg"}, legacy: true}},
+		{"3.6.15", names.ClassDocs, want{openpgp: []string{"steve"}}},
+		{"3.99.0", names.ClassSource, want{gap: true}},
+		{"3.1.5", names.ClassSource, want{gap: true}},
+		{"3.10.6", names.ClassAndroid, want{sigstore: "pablogsal@python.org"}},
+		{"3.6.0", names.ClassOther, want{gap: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.version+"/"+string(tt.class), func(t *testing.T) {
-			r, err := p.Lookup(manifest.MustParseVersion(tt.version), tt.class)
+			r, err := p.Lookup(names.MustParseVersion(tt.version), tt.class)
 			if tt.want.gap {
 				if !errors.Is(err, ErrPolicyGap) {
 					t.Fatalf("err = %v, want ErrPolicyGap", err)
@@ -159,20 +159,20 @@ func TestPolicyLookup(t *testing.T) {
 
 func TestPolicyLookupGapMessages(t *testing.T) {
 	p := DefaultPolicy()
-	_, err := p.Lookup(manifest.MustParseVersion("3.99.0"), manifest.ClassSource)
+	_, err := p.Lookup(names.MustParseVersion("3.99.0"), names.ClassSource)
 	if got, want := err.Error(), "policy gap: series 3.99 is not in the policy"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	// Nothing expected for it: a gap unless a bundle by the series'
 	// identity comes with the artifact (the verifier decides).
-	r, err := p.Lookup(manifest.MustParseVersion("3.10.6"), manifest.ClassAndroid)
+	r, err := p.Lookup(names.MustParseVersion("3.10.6"), names.ClassAndroid)
 	if err != nil || r.noneExpected == nil {
 		t.Fatalf("err = %v, noneExpected = %v", err, r.noneExpected)
 	}
 	if got, want := r.noneExpected.Error(), "policy gap: no OpenPGP signer is pinned for android files of 3.10, and 3.10.6 predates Sigstore signing (first: 3.10.7)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if _, err := p.Lookup(manifest.Version{}, manifest.ClassSource); err == nil || errors.Is(err, ErrPolicyGap) {
+	if _, err := p.Lookup(names.Version{}, names.ClassSource); err == nil || errors.Is(err, ErrPolicyGap) {
 		t.Errorf("zero version: err = %v, want a plain error", err)
 	}
 }
@@ -195,7 +195,7 @@ func TestParsePolicyMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := p.Lookup(manifest.MustParseVersion("3.12.0a1"), manifest.ClassSource)
+	r, err := p.Lookup(names.MustParseVersion("3.12.0a1"), names.ClassSource)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,8 +280,8 @@ func TestPolicyRoundTrip(t *testing.T) {
 		t.Errorf("series differ: %v vs %v", p.Series(), q.Series())
 	}
 	for _, s := range p.Series() {
-		for _, c := range manifest.Classes {
-			v := manifest.MustParseVersion(s + ".5")
+		for _, c := range names.Classes {
+			v := names.MustParseVersion(s + ".5")
 			r1, e1 := p.Lookup(v, c)
 			r2, e2 := q.Lookup(v, c)
 			if reqString(r1, e1) != reqString(r2, e2) {
@@ -342,7 +342,7 @@ func mustDefaultRoot(t testing.TB) root.TrustedMaterial {
 
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(minimalPolicy))
-	f.Add(DefaultPolicyJSON())
+	f.Add(defaultPolicyJSON())
 	f.Add([]byte(`{"schema": "pyverify.policy/v1", "series": {"3.14": {"sigstore": "x", "sigstore_only": true}}}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -360,9 +360,9 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatalf("reparse: %v\n%s", err, raw)
 		}
 		for _, s := range p.Series() {
-			v := manifest.MustParseVersion(s + ".0")
-			r1, e1 := p.Lookup(v, manifest.ClassSource)
-			r2, e2 := q.Lookup(v, manifest.ClassSource)
+			v := names.MustParseVersion(s + ".0")
+			r1, e1 := p.Lookup(v, names.ClassSource)
+			r2, e2 := q.Lookup(v, names.ClassSource)
 			if reqString(r1, e1) != reqString(r2, e2) {
 				t.Fatalf("lookup differs after reparse")
 			}

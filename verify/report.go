@@ -1,133 +1,70 @@
 package verify
 
-// ReportSchema is the value of Report.Schema for the format this package writes.
-const ReportSchema = "pyverify.report/v1"
+import "github.com/pyverify/pyverify/report"
 
-// A Report is the outcome of verifying a set of artifacts. Its JSON form is a
-// stable contract (see the README).
-type Report struct {
-	Schema string `json:"schema"`
-	OK     bool   `json:"ok"`
-	// Sources lists the release data read (the release page, the JSON
-	// API), when any was: `verify` reads both and cross-checks them.
-	Sources []ReportSource `json:"sources,omitempty"`
-	// Warnings are facts about the run a person should know, such as an
-	// unreachable JSON API (the run then went on with the page alone).
-	Warnings  []string         `json:"warnings,omitempty"`
-	Artifacts []ArtifactReport `json:"artifacts"`
-	// Lifecycle says which release-cycle data the lifecycle gates
-	// (--deny-eol, --deny-prerelease, --deny-security-only) were evaluated
-	// with; nil when no gate was asked for.
-	Lifecycle *LifecycleContext `json:"lifecycle,omitempty"`
-}
+// The report types are package report's, which owns the verdict; these
+// aliases are the names verify's API has always used.
 
-// A LifecycleContext records what the lifecycle gates of a report were
-// evaluated against, so that a reader knows how old the data was.
-type LifecycleContext struct {
-	// Data is "embedded" (the copy built into pyverify) or the file given
-	// with --release-cycle.
-	Data string `json:"data"`
-	// DataDate is how old the data is (YYYY-MM-DD): the day the embedded
-	// copy was taken, or the file's modification day.
-	DataDate string `json:"data_date,omitempty"`
-	// DataDateKind says what DataDate is: "copied" or "modified".
-	DataDateKind string `json:"data_date_kind,omitempty"`
-	// Today is the day the gates were evaluated for (YYYY-MM-DD).
-	Today string `json:"today"`
-	// Gates lists the gates asked for: "deny-eol", "deny-prerelease",
-	// "deny-security-only".
-	Gates []string `json:"gates"`
-}
+// ReportSchema is the value of Report.Schema; see [report.Schema].
+const ReportSchema = report.Schema
 
-// A ReportSource is one document of release data that was read.
-type ReportSource struct {
-	// Name is "release page", "JSON API v2" or "JSON API v1".
-	Name string `json:"name"`
-	// URL is the document's python.org address (a mirror serves the same
-	// path).
-	URL string `json:"url"`
-}
-
-// An ArtifactReport says what was checked for one artifact and how each check
-// ended. OK is true only when every required check passed.
-type ArtifactReport struct {
-	Name    string        `json:"name"`
-	Version string        `json:"version"`
-	Class   string        `json:"class"`
-	OK      bool          `json:"ok"`
-	Checks  []CheckResult `json:"checks"`
-	// SHA256 is the hex SHA-256 of the bytes that were checked (or of the
-	// digest given to VerifyDigest), whether or not they verified; empty
-	// when the artifact could not be read. Only when OK is it a digest a
-	// signature backs.
-	SHA256 string `json:"sha256,omitempty"`
-	// Warnings are facts a person should know that did not fail the
-	// artifact, such as a legacy OpenPGP algorithm accepted for an old release.
-	Warnings []string `json:"warnings,omitempty"`
-	// Error, if set, says why the artifact could not be checked at all
-	// (a download or file system failure). Checks then hold no verdict
-	// computed from the bytes: those checks are skipped, with
-	// ReasonNotRead (see Check.Abort).
-	Error string `json:"error,omitempty"`
-}
-
-// A Kind names a check.
-type Kind string
-
-// The kinds of check.
-const (
-	KindSize     Kind = "size"
-	KindMD5      Kind = "md5"
-	KindSHA256   Kind = "sha256"
-	KindOpenPGP  Kind = "openpgp"
-	KindSigstore Kind = "sigstore"
-	// KindCrossCheck compares the sources of the expected values (the
-	// release page and the JSON API); it appears when more than one was
-	// read, or when only one of them lists the artifact.
-	KindCrossCheck Kind = "crosscheck"
-	// KindPolicy is the lookup of the artifact in the trust policy; it
-	// appears in a report only when it failed (a policy gap).
-	KindPolicy Kind = "policy"
-	// KindSBOM is the binding of the artifact's SPDX SBOM to its verified
-	// SHA-256 (package sbom); it appears only when SBOMs were asked for.
-	KindSBOM Kind = "sbom"
-	// KindLifecycle is the release lifecycle gate (package lifecycle),
-	// evaluated after the signatures; it appears only when a gate was
-	// asked for.
-	KindLifecycle Kind = "lifecycle"
+type (
+	// Report is a [report.Report].
+	Report = report.Report
+	// ReportSource is a [report.Source].
+	ReportSource = report.Source
+	// LifecycleContext is a [report.LifecycleContext].
+	LifecycleContext = report.LifecycleContext
+	// ArtifactReport is a [report.Artifact].
+	ArtifactReport = report.Artifact
+	// CheckResult is a [report.Check].
+	CheckResult = report.Check
+	// Kind is a [report.Kind].
+	Kind = report.Kind
+	// Status is a [report.Status].
+	Status = report.Status
+	// Reason is a [report.Reason].
+	Reason = report.Reason
+	// VerificationError is a [report.VerificationError].
+	VerificationError = report.VerificationError
 )
 
-// A Status is how a check ended.
-type Status string
-
-// The statuses of a check.
+// The kinds of check; see package report.
 const (
-	// StatusPass: the check ran and succeeded.
-	StatusPass Status = "pass"
-	// StatusFail: the check ran and failed, or its input was malformed.
-	StatusFail Status = "fail"
-	// StatusMissing: the check's input (an expected value or a signature)
-	// was not available.
-	StatusMissing Status = "missing"
-	// StatusSkipped: the check was not run, and Detail says why (for
-	// example an .asc for a release the policy says is Sigstore-only).
-	StatusSkipped Status = "skipped"
+	KindSize       = report.KindSize
+	KindMD5        = report.KindMD5
+	KindSHA256     = report.KindSHA256
+	KindOpenPGP    = report.KindOpenPGP
+	KindSigstore   = report.KindSigstore
+	KindCrossCheck = report.KindCrossCheck
+	KindPolicy     = report.KindPolicy
+	KindSBOM       = report.KindSBOM
+	KindLifecycle  = report.KindLifecycle
 )
 
-// A CheckResult is the outcome of one check on one artifact.
-type CheckResult struct {
-	Kind   Kind   `json:"kind"`
-	Status Status `json:"status"`
-	// Detail says, in one line, what was compared or why the check failed.
-	Detail string `json:"detail"`
-	// Signer names who signed, for signature checks that passed or that
-	// failed on a signer mismatch: "pablogsal@python.org (https://accounts.google.com)"
-	// or "Thomas Wouters <thomas@python.org> 7169605F62C751356D054A26A821E680E5FA6305".
-	Signer string `json:"signer,omitempty"`
-	// Required reports whether the policy required this check to pass.
-	Required bool `json:"required"`
-	// Reason, set when the check fails the artifact (and on checks not
-	// run because the file could not be read), says why in one stable
-	// word, such as "digest-mismatch" (see Reason).
-	Reason Reason `json:"reason,omitempty"`
-}
+// The statuses of a check; see package report.
+const (
+	StatusPass    = report.StatusPass
+	StatusFail    = report.StatusFail
+	StatusMissing = report.StatusMissing
+	StatusSkipped = report.StatusSkipped
+)
+
+// The reasons; see package report.
+const (
+	ReasonSizeMismatch     = report.ReasonSizeMismatch
+	ReasonDigestMismatch   = report.ReasonDigestMismatch
+	ReasonBadListing       = report.ReasonBadListing
+	ReasonSourcesDisagree  = report.ReasonSourcesDisagree
+	ReasonBadSignature     = report.ReasonBadSignature
+	ReasonSignatureAbsent  = report.ReasonSignatureAbsent
+	ReasonNotAccepted      = report.ReasonNotAccepted
+	ReasonPolicyGap        = report.ReasonPolicyGap
+	ReasonUnsigned         = report.ReasonUnsigned
+	ReasonNotRead          = report.ReasonNotRead
+	ReasonSBOMAbsent       = report.ReasonSBOMAbsent
+	ReasonSBOMMalformed    = report.ReasonSBOMMalformed
+	ReasonSBOMMismatch     = report.ReasonSBOMMismatch
+	ReasonRefused          = report.ReasonRefused
+	ReasonLifecycleUnknown = report.ReasonLifecycleUnknown
+)

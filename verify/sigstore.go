@@ -74,9 +74,31 @@ type NotBundleError struct {
 	Why string
 }
 
-func (e *NotBundleError) Error() string {
-	return "sigstore: the .sigstore file is not a Sigstore bundle (" + e.Why + ")"
+func (e *NotBundleError) Error() string { return "sigstore: " + e.detail() }
+
+func (e *NotBundleError) detail() string {
+	return "the .sigstore file is not a Sigstore bundle (" + e.Why + ")"
 }
+
+// A sigstoreDetailer is a Sigstore error that can say what went wrong
+// without its "sigstore: " subject, for the sigstore check's Detail (the
+// report line names the check already).
+type sigstoreDetailer interface{ detail() string }
+
+// sigstoreDetail is the Detail of a sigstore check that failed with err.
+func sigstoreDetail(err error) string {
+	var d sigstoreDetailer
+	if errors.As(err, &d) {
+		return d.detail()
+	}
+	return err.Error()
+}
+
+// A sigstoreError is any other failure of the Sigstore check.
+type sigstoreError string
+
+func (e sigstoreError) Error() string  { return "sigstore: " + string(e) }
+func (e sigstoreError) detail() string { return string(e) }
 
 // CheckBundleFormat reports whether data is a Sigstore bundle of a media
 // type python.org has published, without verifying it: nil, a
@@ -104,9 +126,8 @@ type sigstoreIdentityError struct {
 	Want   string // who was expected, in the same form
 }
 
-func (e *sigstoreIdentityError) Error() string {
-	return "sigstore: signed by " + e.Signer + ", want " + e.Want
-}
+func (e *sigstoreIdentityError) Error() string  { return "sigstore: " + e.detail() }
+func (e *sigstoreIdentityError) detail() string { return "signed by " + e.Signer + ", want " + e.Want }
 
 // A sigstoreStageError is a failure in one stage of bundle verification:
 // "bundle", "transparency log", "timestamps", "certificate",
@@ -116,8 +137,10 @@ type sigstoreStageError struct {
 	Err   error
 }
 
-func (e *sigstoreStageError) Error() string {
-	return "sigstore: " + e.Stage + ": " + cleanSigstoreText(e.Err.Error())
+func (e *sigstoreStageError) Error() string { return "sigstore: " + e.detail() }
+
+func (e *sigstoreStageError) detail() string {
+	return e.Stage + ": " + cleanSigstoreText(e.Err.Error())
 }
 
 func (e *sigstoreStageError) Unwrap() error { return e.Err }
@@ -174,10 +197,10 @@ func newSigstoreChecker(tm root.TrustedMaterial, requireSCT bool) (*sigstoreChec
 // *sigstoreStageError.
 func (c *sigstoreChecker) check(bundleJSON []byte, sha256 []byte, identity, issuer string) (signer string, err error) {
 	if len(sha256) != 32 {
-		return "", fmt.Errorf("sigstore: want a 32-byte SHA-256 digest, got %d bytes", len(sha256))
+		return "", sigstoreError(fmt.Sprintf("want a 32-byte SHA-256 digest, got %d bytes", len(sha256)))
 	}
 	if identity == "" || issuer == "" {
-		return "", errors.New("sigstore: no expected signer identity and issuer")
+		return "", sigstoreError("no expected signer identity and issuer")
 	}
 	b, err := parseSigstoreBundle(bundleJSON)
 	if err != nil {
@@ -215,7 +238,7 @@ func (c *sigstoreChecker) check(bundleJSON []byte, sha256 []byte, identity, issu
 	}
 	id, err := sgverify.NewShortCertificateIdentity(issuer, "", identity, "")
 	if err != nil {
-		return "", fmt.Errorf("sigstore: %v", err)
+		return "", sigstoreError(err.Error())
 	}
 
 	if sigstoreCompatKey(leaf.PublicKey) {

@@ -1,9 +1,10 @@
 package verify
 
 import (
-	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/pyverify/pyverify/names"
 )
 
 // This file holds the checks that compare the sources of an artifact's
@@ -79,7 +80,4 @@ func bundleSignedDigest(data []byte) ([]byte, bool) {
 }
 
 // isHexDigest reports whether s is n bytes of hex.
-func isHexDigest(s string, n int) bool {
-	b, err := hex.DecodeString(strings.TrimSpace(s))
-	return err == nil && len(b) == n
-}
+func isHexDigest(s string, n int) bool { return names.IsHex(strings.TrimSpace(s), 2*n) }

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
@@ -19,10 +19,11 @@ import (
 // for an artifact's release and class must verify, whatever sidecar files
 // happen to be available. It is safe for concurrent use.
 type Verifier struct {
-	policy   *Policy
-	keys     Keyring
-	sigstore *sigstoreChecker
-	require  []Kind
+	policy      *Policy
+	keys        Keyring
+	sigstore    *sigstoreChecker
+	require     []Kind
+	fingerprint string
 }
 
 // An Option changes how a Verifier decides. Options that conflict are
@@ -76,30 +77,43 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 	var o verifierOptions
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
+			return nil, &TrustError{err}
 		}
 	}
 	for _, s := range p.Signers() {
 		for _, f := range s.OpenPGP {
 			if !keys.Has(f) {
-				return nil, fmt.Errorf("verify: the policy pins key %s for %s, but the keyring does not hold it", f, s.Name)
+				return nil, &TrustError{fmt.Errorf("the policy pins key %s for %s, but the keyring does not hold it", f, s.Name)}
 			}
 		}
 	}
 	sc, err := newSigstoreChecker(trustedRoot, p.SigstoreRequireSCT())
 	if err != nil {
-		return nil, fmt.Errorf("verify: %w", err)
+		return nil, &TrustError{err}
 	}
-	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require}, nil
+	fp, err := fingerprintOfTrust(p, keys, trustedRoot, o.require)
+	if err != nil {
+		return nil, &TrustError{err}
+	}
+	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp}, nil
 }
+
+// A TrustError reports trust material or options that NewVerifier cannot
+// build a verifier from: the policy pins a key the keyring lacks, an option
+// is wrong, the trusted root is unusable. Err says what, without the
+// package's name, so that a caller can name the file at fault instead.
+type TrustError struct{ Err error }
+
+func (e *TrustError) Error() string { return "verify: " + e.Err.Error() }
+func (e *TrustError) Unwrap() error { return e.Err }
 
 // A Target describes one artifact to verify and what is known about it.
 type Target struct {
 	// Name is the file name, such as "Python-3.13.1.tgz".
 	Name    string
-	Version manifest.Version
-	// Class is the artifact's class; empty means manifest.ClassOf(Name).
-	Class manifest.Class
+	Version names.Version
+	// Class is the artifact's class; empty means names.ClassOf(Name).
+	Class names.Class
 	// Size, MD5 and SHA256 are the values the release data lists: 0 or ""
 	// when unknown. MD5 and SHA256 are hex.
 	Size   int64
@@ -136,21 +150,6 @@ type Sidecar struct {
 	// artifact (pyverify check), or "" when it was downloaded. With nil
 	// Data, the report then says which file is missing.
 	Path string
-}
-
-// A VerificationError reports an artifact that failed verification. It
-// lists every failed check.
-type VerificationError struct {
-	Name     string
-	Failures []CheckResult
-}
-
-func (e *VerificationError) Error() string {
-	var parts []string
-	for _, f := range e.Failures {
-		parts = append(parts, string(f.Kind)+": "+f.Detail)
-	}
-	return e.Name + ": " + strings.Join(parts, "; ")
 }
 
 // A Check verifies one artifact as its bytes stream through it. Write the
@@ -206,8 +205,8 @@ func (v *Verifier) normalize(t Target) (Target, error) {
 		return t, fmt.Errorf("%s: no release version", t.Name)
 	}
 	if t.Class == "" {
-		t.Class = manifest.ClassOf(t.Name)
-	} else if _, ok := manifest.ParseClass(string(t.Class)); !ok {
+		t.Class = names.ClassOf(t.Name)
+	} else if _, ok := names.ParseClass(string(t.Class)); !ok {
 		return t, fmt.Errorf("%s: unknown artifact class %q", t.Name, escape(string(t.Class)))
 	}
 	if t.Size < 0 {
@@ -216,12 +215,12 @@ func (v *Verifier) normalize(t Target) (Target, error) {
 	return t, nil
 }
 
-// checkName accepts plain file names only.
+// checkName accepts plain file names only (see names.CheckFileName).
 func checkName(name string) error {
-	switch {
-	case name == "":
+	if name == "" {
 		return errors.New("verify: target has no name")
-	case len(name) > 255, name == ".", name == "..", strings.ContainsAny(name, `/\`), !printable(name):
+	}
+	if err := names.CheckFileName(name); err != nil {
 		return fmt.Errorf("%q: not a plain file name", escape(name))
 	}
 	return nil
@@ -364,11 +363,13 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 		rep.Checks = append(rep.Checks, c)
 	}
 	if gap := policyGapOf(t, req, reqErr); gap != nil {
-		return policyGap(rep, gap)
+		rep.Checks = append(rep.Checks, policyGapCheck(gap))
+	} else {
+		pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
+		rep.Checks = append(rep.Checks, pgpRes, sigRes)
 	}
-	pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
-	rep.Checks = append(rep.Checks, pgpRes, sigRes)
-	return verdict(rep)
+	rep.Decide()
+	return rep, rep.Err()
 }
 
 // policyGapOf returns why the policy cannot judge t, or nil: the lookup
@@ -384,51 +385,6 @@ func policyGapOf(t Target, req Requirement, reqErr error) error {
 // policyGapCheck is the report's "policy" check of a policy gap.
 func policyGapCheck(gap error) CheckResult {
 	return CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true, Detail: gap.Error(), Reason: ReasonPolicyGap}
-}
-
-// policyGap ends the report of an artifact the policy cannot judge. Checks
-// that failed outright make it a plain failure; otherwise it is the gap.
-func policyGap(rep ArtifactReport, gap error) (ArtifactReport, error) {
-	pc := policyGapCheck(gap)
-	var failed []CheckResult
-	for _, c := range rep.Checks {
-		if c.Status == StatusFail {
-			failed = append(failed, c)
-		}
-	}
-	rep.Checks = append(rep.Checks, pc)
-	if len(failed) > 0 {
-		return rep, &VerificationError{Name: rep.Name, Failures: append(failed, pc)}
-	}
-	return rep, fmt.Errorf("%s: %w", rep.Name, gap)
-}
-
-// verdict sets rep.OK: every required check passed, none failed, and at
-// least one signature verified.
-func verdict(rep ArtifactReport) (ArtifactReport, error) {
-	rep.OK = true
-	signed := false
-	var failures []CheckResult
-	for _, c := range rep.Checks {
-		if failsArtifact(c) {
-			rep.OK = false
-			failures = append(failures, c)
-		}
-		if (c.Kind == KindOpenPGP || c.Kind == KindSigstore) && c.Status == StatusPass {
-			signed = true
-		}
-	}
-	if !signed && rep.OK {
-		// The rules never get here; this keeps an unsigned artifact from
-		// ever passing if they change.
-		rep.OK = false
-		failures = append(failures, CheckResult{Kind: KindPolicy, Status: StatusFail, Required: true,
-			Detail: "no signature verified", Reason: ReasonUnsigned})
-	}
-	if !rep.OK {
-		return rep, &VerificationError{Name: rep.Name, Failures: failures}
-	}
-	return rep, nil
 }
 
 // digestChecks compares the size and checksums with the listed values.
@@ -527,6 +483,10 @@ func sidecarAbsent(what string, s Sidecar) string {
 func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult) {
 	op := openpgpResult(t, req, haveBytes, pgp)
 	sg := v.sigstoreResult(t, req, sha256)
+	// What the report needs to tell an absent signature nothing needed
+	// from one whose absence matters.
+	op.Accepted = len(req.OpenPGP) > 0 && !req.SigstoreOnly
+	sg.Accepted = req.Sigstore != nil
 	v.applyRules(t, req, &op, &sg)
 	signatureReason(&op)
 	signatureReason(&sg)
@@ -583,7 +543,7 @@ func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) sign
 		case errors.Is(err, errSigstoreDigestMismatch):
 			sg.Status, sg.Detail, sg.Reason = StatusFail, digestMismatch(t, sha256), ReasonDigestMismatch
 		case err != nil:
-			sg.Status, sg.Detail = StatusFail, strings.TrimPrefix(err.Error(), "sigstore: ")
+			sg.Status, sg.Detail = StatusFail, sigstoreDetail(err)
 		case req.SigstoreExpected:
 			sg.Status, sg.Detail = StatusPass, "bundle verified: the signed SHA-256 is the file's"
 		default:

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 )
 
@@ -103,7 +103,7 @@ func (f *verifierFixture) verifier(t testing.TB, opts ...Option) *Verifier {
 func (f *verifierFixture) target(version string) Target {
 	sum := sha256.Sum256(f.data)
 	m := md5.Sum(f.data)
-	return Target{Name: "Python-" + version + ".tgz", Version: manifest.MustParseVersion(version),
+	return Target{Name: "Python-" + version + ".tgz", Version: names.MustParseVersion(version),
 		Size: int64(len(f.data)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(sum[:])}
 }
 
@@ -407,7 +407,7 @@ func TestVerifyDigestRealBundles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range realBundles(t) {
-		tg := Target{Name: b.file, Version: manifest.MustParseVersion(b.version), Size: b.size,
+		tg := Target{Name: b.file, Version: names.MustParseVersion(b.version), Size: b.size,
 			SHA256: hex.EncodeToString(b.sha256), Bundle: Sidecar{Data: b.json, Listed: true}}
 		rep, err := v.VerifyDigest(tg, b.sha256)
 		if err != nil {
@@ -463,10 +463,10 @@ func TestStartRejectsUnusableTargets(t *testing.T) {
 	v := f.verifier(t)
 	for _, tg := range []Target{
 		{Name: "Python-3.14.0.tgz"},
-		{Name: "", Version: manifest.MustParseVersion("3.14.0")},
-		{Name: "../etc/passwd", Version: manifest.MustParseVersion("3.14.0")},
-		{Name: "a\x1b[2Jb", Version: manifest.MustParseVersion("3.14.0")},
-		{Name: "x.tgz", Version: manifest.MustParseVersion("3.14.0"), Class: "nonsense"},
+		{Name: "", Version: names.MustParseVersion("3.14.0")},
+		{Name: "../etc/passwd", Version: names.MustParseVersion("3.14.0")},
+		{Name: "a\x1b[2Jb", Version: names.MustParseVersion("3.14.0")},
+		{Name: "x.tgz", Version: names.MustParseVersion("3.14.0"), Class: "nonsense"},
 	} {
 		if _, err := v.Start(tg); err == nil {
 			t.Errorf("Start(%q) accepted", tg.Name)
@@ -583,19 +583,19 @@ func TestReasons(t *testing.T) {
 			data: []byte("some other file"), kind: KindSigstore, reason: ReasonDigestMismatch},
 		{name: "alien bundle", v: v, edit: func(t *Target) { t.Bundle.Data = f.alien }, kind: KindSigstore, reason: ReasonBadSignature},
 		{name: "other key", v: v, edit: func(t *Target) {
-			t.Version = manifest.MustParseVersion("3.10.6")
+			t.Version = names.MustParseVersion("3.10.6")
 			t.Name = "Python-3.10.6.tgz"
 			t.Signature.Data = f.other
 		},
 			kind: KindOpenPGP, reason: ReasonBadSignature},
-		{name: "no asc", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.10.6"); t.Name = "Python-3.10.6.tgz" },
+		{name: "no asc", v: v, edit: func(t *Target) { t.Version = names.MustParseVersion("3.10.6"); t.Name = "Python-3.10.6.tgz" },
 			kind: KindOpenPGP, reason: ReasonSignatureAbsent},
 		{name: "require openpgp, sigstore-only", v: vBoth, edit: func(t *Target) { t.Bundle.Data = f.bundle }, kind: KindOpenPGP, reason: ReasonNotAccepted},
 		{name: "crosscheck", v: v, edit: func(t *Target) {
 			t.Bundle.Data = f.bundle
 			t.Sources, t.Disagreements = []string{"release page", "JSON API"}, []string{"size: differs"}
 		}, kind: KindCrossCheck, reason: ReasonSourcesDisagree},
-		{name: "gap", v: v, edit: func(t *Target) { t.Version = manifest.MustParseVersion("3.99.0"); t.Name = "Python-3.99.0.tgz" }, kind: KindPolicy, reason: ReasonPolicyGap},
+		{name: "gap", v: v, edit: func(t *Target) { t.Version = names.MustParseVersion("3.99.0"); t.Name = "Python-3.99.0.tgz" }, kind: KindPolicy, reason: ReasonPolicyGap},
 	} {
 		tg := f.target("3.14.0")
 		tc.edit(&tg)

@@ -93,7 +93,6 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	trust := auditTrustDigest(&f.trust)
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -105,7 +104,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	}
-	opt := audit.Options{Root: root, Verifier: v, Trust: trust, Shard: shard, Jobs: f.jobs, Full: f.full}
+	opt := audit.Options{Root: root, Verifier: v, Shard: shard, Jobs: f.jobs, Full: f.full}
 	// Every SBOM found next to an artifact must describe it.
 	opt.Extra, opt.ExtraKey = append(opt.Extra, audit.CheckSBOM), audit.SBOMKey
 	if gate != nil {
@@ -336,11 +335,4 @@ func mirrorStreamer(c *download.Client) audit.Streamer {
 		_, err = c.Download(ctx, u, name, maxMirrorFile, newSink, nil)
 		return err
 	}
-}
-
-// auditTrustDigest digests the trust material the verifier was built from
-// (t.verifier must have run) and the verifier options, so that a state file
-// or a shard report made under other trust is never taken for this one's.
-func auditTrustDigest(t *trustFlags) string {
-	return audit.TrustDigest([]byte("pyverify "+buildVersion()), t.used.policy, t.used.keyring, t.used.root, []byte(t.require.String()))
 }

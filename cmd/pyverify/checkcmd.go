@@ -17,9 +17,9 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
-	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/pins"
 	"github.com/pyverify/pyverify/sbom"
 	"github.com/pyverify/pyverify/verify"
@@ -111,7 +111,6 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return err
@@ -150,12 +149,12 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				reports[i], errs[i] = pipeline.VerifyFile(files[i], targets[i], v, nil)
+				reports[i], errs[i] = v.VerifyFile(files[i], targets[i], nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
 				}
 				if f.sbom {
-					if err := sbom.Verify(&reports[i], sboms[i].name, sboms[i].sc); err != nil && errs[i] == nil {
+					if err := sbom.Verify(&reports[i], sboms[i].name, sboms[i].sc.Data, sboms[i].sc.Listed); err != nil && errs[i] == nil {
 						errs[i] = err
 					}
 				}
@@ -397,26 +396,18 @@ func expectedFromFlags(cmd string, f *checkFlags, t *verify.Target) error {
 		t.Size = n
 	}
 	if f.md5 != "" {
-		if !isHex(f.md5, 32) {
+		if !names.IsHex(f.md5, 32) {
 			return usagef(cmd, "--md5: want 32 hexadecimal digits")
 		}
 		t.MD5 = strings.ToLower(f.md5)
 	}
 	if f.sha256 != "" {
-		if !isHex(f.sha256, 64) {
+		if !names.IsHex(f.sha256, 64) {
 			return usagef(cmd, "--sha256: want 64 hexadecimal digits")
 		}
 		t.SHA256 = strings.ToLower(f.sha256)
 	}
 	return nil
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	_, err := hex.DecodeString(s)
-	return err == nil
 }
 
 // localSidecar reads a signature given by flag (--asc, --sigstore), or
@@ -456,7 +447,7 @@ func exists(path string) bool {
 // checkDigest verifies a Sigstore bundle against a SHA-256 digest alone.
 func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *manifest.Manifest) (*verify.ArtifactReport, verify.Target, error) {
 	hexDigest := strings.TrimPrefix(arg, "sha256:")
-	if !isHex(hexDigest, 64) {
+	if !names.IsHex(hexDigest, 64) {
 		return nil, verify.Target{}, usagef(cmd, "%s: want sha256: and 64 hexadecimal digits", sanitize(arg))
 	}
 	if f.name == "" {
@@ -503,7 +494,7 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 	digest, _ := hex.DecodeString(hexDigest)
 	rep, err := v.VerifyDigest(t, digest)
 	if f.sbom {
-		if serr := sbom.Verify(&rep, sb.name, sb.sc); serr != nil && err == nil {
+		if serr := sbom.Verify(&rep, sb.name, sb.sc.Data, sb.sc.Listed); serr != nil && err == nil {
 			err = serr
 		}
 	}
@@ -515,18 +506,15 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 // verification failures first (exit 1), then network and I/O failures (3),
 // then policy gaps (4).
 func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]bool, asJSON bool) error {
-	rep.Schema, rep.OK = verify.ReportSchema, true
 	reports := rep.Artifacts
-	if rep.Artifacts == nil {
-		rep.Artifacts = []verify.ArtifactReport{}
-	}
-	for i := range rep.Artifacts {
-		if rep.Artifacts[i].Checks == nil {
-			rep.Artifacts[i].Checks = []verify.CheckResult{} // an array in JSON, never null
+	code, failed := outcomeCode(reports, errs)
+	for i := range reports {
+		if errs[i] != nil && reports[i].OK {
+			// It verified, and the run failed it afterwards.
+			reports[i].SetError(describeErr(errs[i]))
 		}
 	}
-	code, failed := outcomeCode(reports, errs)
-	rep.OK = failed == 0
+	rep.Seal()
 	refused := 0
 	for i := range reports {
 		if (errs[i] != nil || !reports[i].OK) && refusedByGate(reports[i]) {

@@ -134,7 +134,7 @@ func refusedByGate(rep verify.ArtifactReport) bool {
 		switch {
 		case c.Kind == verify.KindLifecycle && c.Status == verify.StatusFail:
 			refused = true
-		case c.Status == verify.StatusFail, c.Required && c.Status != verify.StatusPass:
+		case c.FailsArtifact():
 			return false
 		}
 	}

@@ -87,7 +87,7 @@ func failureLine(rep verify.ArtifactReport, err error) string {
 	}
 	var parts []string
 	for _, c := range rep.Checks {
-		if c.Status == verify.StatusFail || c.Required && c.Status != verify.StatusPass {
+		if c.FailsArtifact() {
 			parts = append(parts, fmt.Sprintf("%s: %s", c.Kind, c.Detail))
 		}
 	}

@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
-	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/manifest/release"
 )
 
 // defaultBaseURL is where release data comes from without --base-url.
-const defaultBaseURL = releasedata.PythonOrg
+const defaultBaseURL = release.PythonOrg
 
 // netFlags are the flags that say where release data comes from.
 type netFlags struct {
@@ -68,14 +68,14 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 // readRelease reads what python.org says release v contains, from the
 // sources mode names, and tells the user which sources were read and what
 // went wrong with them.
-func readRelease(ctx context.Context, u *ui, c *download.Client, base *url.URL, v manifest.Version, mode releasedata.Mode) (*releasedata.Release, error) {
-	what := map[releasedata.Mode]string{
-		releasedata.Both:     "the release page and the JSON API",
-		releasedata.PageOnly: "the release page",
-		releasedata.APIOnly:  "the JSON API",
+func readRelease(ctx context.Context, u *ui, c *download.Client, base *url.URL, v manifest.Version, mode release.Mode) (*release.Release, error) {
+	what := map[release.Mode]string{
+		release.Both:     "the release page and the JSON API",
+		release.PageOnly: "the release page",
+		release.APIOnly:  "the JSON API",
 	}[mode]
 	u.infof("reading the file table of %s from %s (%s)", v, base, what)
-	rel, err := releasedata.Load(ctx, c, v, mode)
+	rel, err := release.Load(ctx, c.ReleaseFetcher(), v, mode)
 	if err != nil {
 		return nil, releaseError(err, mode)
 	}
@@ -90,13 +90,13 @@ func readRelease(ctx context.Context, u *ui, c *download.Client, base *url.URL, 
 
 // releaseError gives a failure to read release data its exit code: a
 // release the server does not have is bad input (2), like malformed data.
-func releaseError(err error, mode releasedata.Mode) error {
+func releaseError(err error, mode release.Mode) error {
 	var de *manifest.DataError
-	var ue *releasedata.UnreachableError
+	var ue *release.UnreachableError
 	switch {
 	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
 		return inputError(withHint(err, "%s", checkVersionHint))
-	case errors.As(err, &de) && mode == releasedata.Both:
+	case errors.As(err, &de) && mode == release.Both:
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
 	}
 	return err
@@ -105,23 +105,16 @@ func releaseError(err error, mode releasedata.Mode) error {
 // loadRelease reads a release's manifest from its page, its API, or both;
 // with both, any disagreement is an error (pyverify manifest --cross-check).
 func loadRelease(ctx context.Context, c *download.Client, v manifest.Version, page, api bool) (*manifest.Manifest, error) {
-	var pm, am *manifest.Manifest
-	var err error
-	if page {
-		if pm, err = releasedata.FetchPage(ctx, c, v); err != nil {
-			return nil, releaseError(err, releasedata.PageOnly)
-		}
-	}
-	if api {
-		if am, _, _, err = releasedata.FetchAPI(ctx, c, v); err != nil {
-			return nil, err
-		}
-	}
+	mode := release.PageOnly
 	switch {
-	case pm != nil && am != nil:
-		return manifest.Reconcile(pm, am)
-	case pm != nil:
-		return pm, nil
+	case page && api:
+		mode = release.BothStrict
+	case api:
+		mode = release.APIOnly
 	}
-	return am, nil
+	rel, err := release.Load(ctx, c.ReleaseFetcher(), v, mode)
+	if err != nil {
+		return nil, releaseError(err, release.PageOnly)
+	}
+	return rel.Reconciled()
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/verify"
@@ -17,13 +16,6 @@ import (
 type trustFlags struct {
 	policy, keyring, trustedRoot string
 	require                      listFlag
-	// loaded is the policy verifier loaded, for the report.
-	loaded *verify.Policy
-	// used holds, once verifier has run, the bytes of the trust material
-	// it built the verifier from (the keyring as its fingerprints when it
-	// is the embedded one), so that what is recorded about the trust
-	// (audit's trust digest) is what verified, read once.
-	used struct{ policy, keyring, root []byte }
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -78,7 +70,6 @@ func readCapped(path string, limit int64) ([]byte, error) {
 // loadPolicy returns the policy named by --policy, or the embedded one.
 func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	if t.policy == "" {
-		t.used.policy = verify.DefaultPolicyJSON()
 		return verify.DefaultPolicy(), nil
 	}
 	data, err := readTrustFile("policy", t.policy)
@@ -89,7 +80,6 @@ func (t *trustFlags) loadPolicy() (*verify.Policy, error) {
 	if err != nil {
 		return nil, badTrustFile("policy", t.policy, err)
 	}
-	t.used.policy = data
 	return p, nil
 }
 
@@ -100,9 +90,7 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.loaded = p
 	keys := verify.DefaultKeyring()
-	t.used.keyring = []byte(strings.Join(keys.Fingerprints(), "\n"))
 	if t.keyring != "" {
 		data, err := readTrustFile("keyring", t.keyring)
 		if err != nil {
@@ -111,7 +99,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 		if keys, err = verify.ReadKeyring(bytes.NewReader(data)); err != nil {
 			return nil, badTrustFile("keyring", t.keyring, err)
 		}
-		t.used.keyring = data
 	}
 	rootJSON := verify.DefaultTrustedRoot()
 	if t.trustedRoot != "" {
@@ -119,7 +106,6 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 			return nil, err
 		}
 	}
-	t.used.root = rootJSON
 	tm, err := verify.LoadTrustedRoot(rootJSON)
 	if err != nil {
 		if t.trustedRoot == "" {
@@ -143,7 +129,10 @@ func (t *trustFlags) verifier(cmd string) (*verify.Verifier, error) {
 	v, err := verify.NewVerifier(p, keys, tm, opts...)
 	if err != nil {
 		// The policy and the keys do not fit: name the file the user gave.
-		cause := errors.New(strings.TrimPrefix(err.Error(), "verify: "))
+		var cause error = err
+		if te := (*verify.TrustError)(nil); errors.As(err, &te) {
+			cause = te.Err
+		}
 		switch {
 		case t.keyring != "":
 			return nil, badTrustFile("keyring", t.keyring, cause)

@@ -34,9 +34,6 @@ import (
 type ui struct {
 	stdout, stderr io.Writer
 	quiet          bool
-	// policy, when set, lets the report tell a signature nothing needed
-	// ("-") from one whose absence matters ("missing"); see verdict.
-	policy *verify.Policy
 }
 
 func (u *ui) errorf(format string, v ...any) {
@@ -87,61 +84,32 @@ func (u *ui) printBytes(b []byte) error {
 // verdict is how a check's status shows in the report table. A signature
 // that is missing but not required shows as "-" (nothing needed it), except
 // when the other signature is there but failed, none verified, and the
-// policy p has a signer of the missing kind for the artifact: then the
-// artifact has no valid signature at all, and the absence shows as
-// "missing" (a .sigstore that is no bundle, and no .asc, for a release
-// that has both). Without p, it shows as "-".
-func verdict(rep verify.ArtifactReport, kind verify.Kind, p *verify.Policy) string {
-	for _, c := range rep.Checks {
-		if c.Kind != kind {
-			continue
+// policy accepts a signature of the missing kind for the artifact
+// (CheckResult.Accepted): then the artifact has no valid signature at all,
+// and the absence shows as "missing" (a .sigstore that is no bundle, and no
+// .asc, for a release that has both).
+func verdict(rep verify.ArtifactReport, kind verify.Kind) string {
+	c, ok := rep.Check(kind)
+	if !ok {
+		return "-"
+	}
+	switch c.Status {
+	case verify.StatusPass:
+		return "ok"
+	case verify.StatusFail:
+		return "FAIL"
+	case verify.StatusMissing:
+		if c.Required {
+			return "MISSING"
 		}
-		switch c.Status {
-		case verify.StatusPass:
-			return "ok"
-		case verify.StatusFail:
-			return "FAIL"
-		case verify.StatusMissing:
-			if c.Required {
-				return "MISSING"
-			}
-			if !rep.OK && signatureFailedOnly(rep) && policyHasSigner(p, rep, kind) {
-				return "missing"
-			}
-			return "-"
-		case verify.StatusSkipped:
-			return "skip"
+		if !rep.OK && signatureFailedOnly(rep) && c.Accepted {
+			return "missing"
 		}
-		return string(c.Status)
+		return "-"
+	case verify.StatusSkipped:
+		return "skip"
 	}
-	return "-"
-}
-
-// policyHasSigner reports whether p names a signer of kind for the
-// artifact of rep.
-func policyHasSigner(p *verify.Policy, rep verify.ArtifactReport, kind verify.Kind) bool {
-	if p == nil {
-		return false
-	}
-	v, err := manifest.ParseVersion(rep.Version)
-	if err != nil {
-		return false
-	}
-	c := manifest.Class(rep.Class)
-	if c == "" {
-		c = manifest.ClassOf(rep.Name)
-	}
-	r, err := p.Lookup(v, c)
-	if err != nil {
-		return false
-	}
-	switch kind {
-	case verify.KindOpenPGP:
-		return len(r.OpenPGP) > 0 && !r.SigstoreOnly
-	case verify.KindSigstore:
-		return r.Sigstore != nil
-	}
-	return false
+	return string(c.Status)
 }
 
 // signatureFailedOnly reports whether a signature check of the artifact
@@ -195,7 +163,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t", result, name)
 		for _, k := range kinds {
-			fmt.Fprintf(tw, "%s\t", verdict(a, k, u.policy))
+			fmt.Fprintf(tw, "%s\t", verdict(a, k))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -367,39 +335,31 @@ func (u *ui) printPolicy(p *verify.Policy, keys verify.Keyring) {
 		fmt.Fprintln(u.stdout, "Sigstore certificates need no signed certificate timestamp (this policy's choice).")
 	}
 	for _, s := range p.Series() {
-		// A release late in the series shows every signer of the series.
-		v, err := manifest.ParseVersion(s + ".999")
-		if err != nil {
+		r, ok := p.Rules(s)
+		if !ok {
 			continue
 		}
 		fmt.Fprintf(u.stdout, "\n%s\n", s)
-		if !p.HasSigstore(s) {
+		if r.Sigstore == nil {
 			fmt.Fprintln(u.stdout, "  sigstore  none: a bundle is reported as skipped, never counted as trust")
+		} else {
+			only := ""
+			if r.SigstoreOnly {
+				only = "; Sigstore only, no OpenPGP (PEP 761)"
+			}
+			fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), accepted for every release, expected from %s%s\n",
+				sanitize(r.Sigstore.SigstoreIdentity), sanitize(r.Sigstore.SigstoreIssuer), r.SigstoreSince, only)
 		}
-		printed := false
-		for _, c := range manifest.Classes {
-			r, err := p.Lookup(v, c)
-			if err != nil {
-				continue
-			}
-			if r.Sigstore != nil && !printed {
-				only := ""
-				if r.SigstoreOnly {
-					only = "; Sigstore only, no OpenPGP (PEP 761)"
-				}
-				fmt.Fprintf(u.stdout, "  sigstore  every file: %s (%s), accepted for every release, expected from %s%s\n",
-					sanitize(r.Sigstore.SigstoreIdentity), sanitize(r.Sigstore.SigstoreIssuer), r.SigstoreSince, only)
-			}
-			printed = true
-			for _, sg := range r.OpenPGP {
-				legacy := ""
-				if r.OpenPGPLegacy {
-					legacy = " (legacy algorithms accepted)"
-				}
-				fmt.Fprintf(u.stdout, "  openpgp   %s: %s %s%s\n", c, sanitize(sg.Name), strings.Join(sg.OpenPGP, " "), legacy)
+		legacy := ""
+		if r.OpenPGPLegacy {
+			legacy = " (legacy algorithms accepted)"
+		}
+		for _, cs := range r.OpenPGP {
+			for _, sg := range cs.Signers {
+				fmt.Fprintf(u.stdout, "  openpgp   %s: %s %s%s\n", cs.Class, sanitize(sg.Name), strings.Join(sg.OpenPGP, " "), legacy)
 			}
 		}
-		if !printed {
+		if r.Sigstore == nil && len(r.OpenPGP) == 0 {
 			fmt.Fprintln(u.stdout, "  no signers")
 		}
 	}

@@ -13,10 +13,10 @@ import (
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
-	"github.com/pyverify/pyverify/internal/releasedata"
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/manifest/release"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -30,7 +30,7 @@ type verifyFlags struct {
 	files       listFlag
 	dest, cache string
 	jobs        int
-	sources     releasedata.Mode
+	sources     release.Mode
 	asJSON      bool
 	// SBOMs (pipeline.Options).
 	sbom     bool
@@ -54,12 +54,11 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 // it reads the release data, then downloads and verifies the selected
 // artifacts, which pass the lifecycle gate (if any) before they are placed.
 // An error means nothing was verified.
-func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*releasedata.Release, []pipeline.Result, *lifecycle.Gate, error) {
+func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*release.Release, []pipeline.Result, *lifecycle.Gate, error) {
 	v, err := f.trust.verifier(cmd)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	u.policy = f.trust.loaded
 	gate, err := f.lifecycle.gate(cmd)
 	if err != nil {
 		return nil, nil, nil, err
@@ -141,9 +140,9 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	case apiOnly && pageOnly:
 		return nil, usagef(cmd, "--api and --page-only exclude each other (without either, both are read and cross-checked)")
 	case apiOnly:
-		f.sources = releasedata.APIOnly
+		f.sources = release.APIOnly
 	case pageOnly:
-		f.sources = releasedata.PageOnly
+		f.sources = release.PageOnly
 	}
 	for _, c := range classes {
 		mc, ok := manifest.ParseClass(strings.ToLower(c))
@@ -199,7 +198,7 @@ func onBaseHost(client *download.Client, base *url.URL, m *manifest.Manifest, ar
 
 // runPipeline downloads and verifies arts with a progress bar, each target
 // described by the release data's sources.
-func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *releasedata.Release, opt pipeline.Options) []pipeline.Result {
+func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *release.Release, opt pipeline.Options) []pipeline.Result {
 	bar := newProgress(u, arts)
 	opt.Progress, opt.Describe = bar.add, rel.Describe
 	results := pipeline.Run(ctx, arts, opt)
@@ -210,7 +209,7 @@ func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *rele
 // finishVerify turns the pipeline's results into the report.
 // The lifecycle gate, if any, judges every artifact the pipeline did not
 // already admit.
-func finishVerify(u *ui, rel *releasedata.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool) error {
+func finishVerify(u *ui, rel *release.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool) error {
 	reports, errs, cached := outcomes(results)
 	versions := make([]manifest.Version, len(results))
 	for i := range versions {
@@ -233,8 +232,7 @@ func outcomes(results []pipeline.Result) ([]verify.ArtifactReport, []error, map[
 	for i, r := range results {
 		reports[i], errs[i] = r.Report, r.Err
 		if r.Err != nil && !isVerifyOutcome(r.Err) {
-			reports[i].OK = false
-			reports[i].Error = r.Err.Error()
+			reports[i].SetError(r.Err.Error())
 		}
 		cached[r.Artifact.Name] = r.Cached
 	}

@@ -101,9 +101,9 @@ func writeFile(dest, name string, data []byte) error {
 // bind, and an error when the artifact fails.
 func bindSBOM(ctx context.Context, rep *verify.ArtifactReport, url string, c *download.Client) ([]byte, error) {
 	file := rep.Name + sbom.Suffix
-	var sc verify.Sidecar
-	if url != "" {
-		sc.Listed = true
+	var sbomData []byte
+	listed := url != ""
+	if listed {
 		data, err := c.Fetch(ctx, url, sbom.MaxSize)
 		switch {
 		case errors.Is(err, download.ErrNotFound):
@@ -113,21 +113,19 @@ func bindSBOM(ctx context.Context, rep *verify.ArtifactReport, url string, c *do
 			fail := verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusFail, Required: true,
 				Reason: verify.ReasonSBOMMalformed,
 				Detail: fmt.Sprintf("%s: larger than the %d bytes an SBOM may have", file, sbom.MaxSize)}
-			rep.Checks, rep.OK = append(rep.Checks, fail), false
-			return nil, &verify.VerificationError{Name: rep.Name, Failures: []verify.CheckResult{fail}}
+			return nil, rep.AddAfter(nil, fail)
 		case err != nil:
-			rep.Checks = append(rep.Checks, verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusSkipped,
+			rep.Add(verify.CheckResult{Kind: verify.KindSBOM, Status: verify.StatusSkipped,
 				Required: true, Reason: verify.ReasonNotRead, Detail: "not checked: " + file + " could not be fetched"})
-			rep.OK = false
 			return nil, fmt.Errorf("%s: %w", file, err)
 		default:
-			sc.Data = data
+			sbomData = data
 		}
 	}
-	if err := sbom.Verify(rep, file, sc); err != nil {
+	if err := sbom.Verify(rep, file, sbomData, listed); err != nil {
 		return nil, err
 	}
-	return sc.Data, nil
+	return sbomData, nil
 }
 
 // sbomSkipped adds a skipped sbom check to the report of an artifact that
@@ -141,7 +139,10 @@ func sbomSkipped(res Result, opt Options) Result {
 			return res
 		}
 	}
-	res.Report.OK = false
-	sbom.Verify(&res.Report, res.Artifact.Name+sbom.Suffix, verify.Sidecar{Listed: res.Artifact.SBOMURL != ""})
+	if res.Err != nil && res.Report.OK {
+		// It verified, then failed on its way to Dest.
+		res.Report.SetError(res.Err.Error())
+	}
+	sbom.Verify(&res.Report, res.Artifact.Name+sbom.Suffix, nil, res.Artifact.SBOMURL != "")
 	return res
 }

@@ -20,13 +20,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/filelock"
-	"github.com/pyverify/pyverify/internal/readahead"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -63,7 +62,7 @@ type Options struct {
 	// becomes the Result's Err. It must be safe for concurrent use.
 	Admit func(rep *verify.ArtifactReport) error
 	// Describe, if set, adds to an artifact's target what the release
-	// data's sources say about it (see releasedata.Release.Describe): a
+	// data's sources say about it (see release.Release.Describe): a
 	// disagreement between them fails the artifact. It must be safe for
 	// concurrent use.
 	Describe func(manifest.Artifact, *verify.Target)
@@ -94,7 +93,8 @@ func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 	for range min(jobs, len(arts)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = sbomSkipped(one(ctx, arts[i], opt), opt)
+				res := one(ctx, arts[i], opt)
+				results[i] = sbomSkipped(res, opt)
 			}
 		})
 	}
@@ -116,20 +116,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	if opt.Describe != nil {
 		opt.Describe(a, &target)
 	}
-	fail := func(err error) Result {
-		res.Err = err
-		if res.Report.Checks == nil {
-			// Nothing was checked (a sidecar could not be fetched): the
-			// report says so, check by check.
-			if c, serr := opt.Verifier.Start(target); serr == nil {
-				res.Report = c.Abort(err)
-			}
-		}
-		if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
-			res = disagreed(res, target)
-		}
-		return res
-	}
+	fail := func(err error) Result { return failed(res, target, opt, err) }
 	var err error
 	if target.Signature, err = sidecar(ctx, opt.Client, a.GPGURL); err != nil {
 		return fail(err)
@@ -157,7 +144,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 
 	// A file verified by an earlier run is verified again, whole.
 	if _, err := os.Stat(cached); err == nil {
-		rep, err := VerifyFile(cached, target, opt.Verifier, opt.Progress)
+		rep, err := opt.Verifier.VerifyFile(cached, target, opt.Progress)
 		if err == nil {
 			res.Report, res.Cached = rep, true
 			if err := admit(opt, &res.Report); err != nil {
@@ -170,25 +157,14 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		os.Remove(cached)
 	}
 
-	var check *verify.Check
-	newSink := func() (io.Writer, error) {
-		if check != nil {
-			check.Abort(errors.New("the transfer started over")) // release the abandoned attempt
-		}
-		c, err := opt.Verifier.Start(target)
-		check = c
-		return c, err
+	stream, err := opt.Verifier.NewStream(target, nil)
+	if err != nil {
+		return fail(err)
 	}
-	if _, err := opt.Client.Download(ctx, a.URL, part, sizeLimit(a), newSink, opt.Progress); err != nil {
+	if _, err := opt.Client.Download(ctx, a.URL, part, sizeLimit(a), stream.Attempt, opt.Progress); err != nil {
 		// The bytes did not all arrive: nothing computed from those that
 		// did is a verdict.
-		if check == nil {
-			// It failed before any byte came.
-			check, _ = opt.Verifier.Start(target)
-		}
-		if check != nil {
-			res.Report = check.Abort(err)
-		}
+		res.Report = stream.Abort(err)
 		if errors.Is(err, download.ErrTooLarge) {
 			// The server sent more than the release data declares: the
 			// file fails on its size, whatever its first bytes hash to.
@@ -198,11 +174,11 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
 				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
 			}
-			res.Report.Checks = append([]verify.CheckResult{tooLarge}, res.Report.Checks[1:]...)
+			res.Report.Replace(tooLarge)
 		}
 		return fail(err)
 	}
-	rep, err := check.Finish()
+	rep, err := stream.Finish()
 	res.Report = rep
 	if err != nil {
 		os.Remove(part) // never resume from bytes that failed verification
@@ -220,6 +196,23 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	return finish(ctx, res, cached, target, opt)
 }
 
+// failed is the outcome of an artifact that did not get through one: err
+// is why. A report with no checks yet (a sidecar could not be fetched) says
+// so, check by check; release data that disagree about the artifact make
+// the disagreement its outcome.
+func failed(res Result, target verify.Target, opt Options, err error) Result {
+	res.Err = err
+	if res.Report.Checks == nil {
+		if c, serr := opt.Verifier.Start(target); serr == nil {
+			res.Report = c.Abort(err)
+		}
+	}
+	if len(target.Disagreements) > 0 && !errors.As(err, new(*verify.VerificationError)) {
+		res = disagreed(res, target)
+	}
+	return res
+}
+
 // admit asks opt.Admit, if set, whether a verified file may be placed.
 func admit(opt Options, rep *verify.ArtifactReport) error {
 	if opt.Admit == nil {
@@ -234,18 +227,11 @@ func admit(opt Options, rep *verify.ArtifactReport) error {
 // report.
 func disagreed(res Result, t verify.Target) Result {
 	cc, _ := verify.CrossCheckResult(t)
-	res.Report.OK = false
 	if res.Report.Error == "" {
-		res.Report.Error = res.Err.Error()
+		res.Report.SetError(res.Err.Error())
 	}
-	has := false
-	for _, c := range res.Report.Checks {
-		has = has || c.Kind == verify.KindCrossCheck
-	}
-	if !has {
-		res.Report.Checks = append(res.Report.Checks, cc)
-	}
-	res.Err = &verify.VerificationError{Name: t.Name, Failures: []verify.CheckResult{cc}}
+	res.Report.Replace(cc)
+	res.Err = res.Report.Err()
 	return res
 }
 
@@ -278,40 +264,11 @@ func sizeLimit(a manifest.Artifact) int64 {
 	return maxUnknownSize
 }
 
-// VerifyFile verifies the file at path against target, reading it once,
-// start to end, in large reads.
-func VerifyFile(path string, target verify.Target, v *verify.Verifier, progress func(int64)) (verify.ArtifactReport, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return verify.ArtifactReport{Name: target.Name, Version: target.Version.String(), Class: string(target.Class)}, err
-	}
-	defer f.Close()
-	readahead.Sequential(f)
-	var r io.Reader = f
-	if progress != nil {
-		r = &countingReader{r: f, add: progress}
-	}
-	return v.VerifyReader(target, r)
-}
-
-type countingReader struct {
-	r   io.Reader
-	add func(int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.add(int64(n))
-	}
-	return n, err
-}
-
 // place puts the verified file src into dest under name: first under a
 // temporary name in dest (a hard link, or a copy across file systems), then
 // renamed, so that dest/name is either absent or complete and verified.
 func place(src, dest, name string) (string, error) {
-	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || name == "" {
+	if names.CheckFileName(name) != nil {
 		return "", fmt.Errorf("%q: not a plain file name", name)
 	}
 	final := filepath.Join(dest, name)

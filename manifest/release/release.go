@@ -1,6 +1,7 @@
-// Package releasedata reads what python.org says a release contains, from
+// Package release reads what python.org says a release contains, from
 // its release page, its JSON API (v2, falling back to v1), or both, and
-// cross-checks the two.
+// cross-checks the two. Its [Release] turns a listed artifact into what
+// the verifier checks ([Release.Target]), the cross-check included.
 //
 // Cross-checking is the default. Every point on which the page and the API
 // disagree (a file listed by one only, a different MD5, SHA-256, size or
@@ -15,14 +16,14 @@
 // lists no files for the release, is not a reason to degrade: Load fails,
 // since a server that answers wrongly is not to be trusted silently (the
 // caller can choose PageOnly).
-package releasedata
+package release
 
 import (
 	"context"
 	"errors"
 
-	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/report"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -37,6 +38,9 @@ const (
 	PageOnly
 	// APIOnly reads the JSON API only.
 	APIOnly
+	// BothStrict reads the page and the API, as Both does, but an
+	// unreachable API is an error, not a reason to go on with the page.
+	BothStrict
 )
 
 // A Release is a release's manifest and what is known about where it came
@@ -45,8 +49,11 @@ type Release struct {
 	// Manifest lists every artifact: for a cross-check, the page's
 	// artifacts merged with the API's, then those only the API lists.
 	Manifest *manifest.Manifest
+	// Page and API are the manifests of the release page and of the JSON
+	// API as read, nil for a source not read.
+	Page, API *manifest.Manifest
 	// Sources are the documents read, in order.
-	Sources []verify.ReportSource
+	Sources []report.Source
 	// Warnings are facts about the sources a person should know, such as
 	// an unreachable API.
 	Warnings []string
@@ -58,20 +65,20 @@ type Release struct {
 	sha256From    map[string]string
 }
 
-// Load reads release v through c, from the sources mode names.
-func Load(ctx context.Context, c *download.Client, v manifest.Version, mode Mode) (*Release, error) {
+// Load reads release v through fetch, from the sources mode names.
+func Load(ctx context.Context, fetch Fetcher, v manifest.Version, mode Mode) (*Release, error) {
 	r := &Release{diffs: map[string][]manifest.Difference{}, sha256From: map[string]string{}}
 	var page, api *manifest.Manifest
 	if mode != APIOnly {
 		var err error
-		if page, err = FetchPage(ctx, c, v); err != nil {
+		if page, err = fetchPage(ctx, fetch, v); err != nil {
 			return nil, err
 		}
-		r.Sources = append(r.Sources, verify.ReportSource{Name: SourcePage, URL: PageURL(v)})
+		r.Sources = append(r.Sources, report.Source{Name: SourcePage, URL: PageURL(v)})
 	}
 	if mode != PageOnly {
 		var unreachable *UnreachableError
-		m, src, note, err := FetchAPI(ctx, c, v)
+		m, src, note, err := fetchAPI(ctx, fetch, v)
 		switch {
 		case err != nil && mode == Both && errors.As(err, &unreachable):
 			r.Warnings = append(r.Warnings, unreachable.Summary()+": verified against the release page only, without a cross-check")
@@ -85,6 +92,7 @@ func Load(ctx context.Context, c *download.Client, v manifest.Version, mode Mode
 			}
 		}
 	}
+	r.Page, r.API = page, api
 	if err := r.combine(page, api); err != nil {
 		return nil, err
 	}
@@ -160,4 +168,48 @@ func (r *Release) Describe(a manifest.Artifact, t *verify.Target) {
 		t.Disagreements = append(t.Disagreements, d.Reason())
 	}
 	t.SHA256Source = r.sha256From[a.Name]
+}
+
+// Target returns what the verifier checks for artifact a of release v:
+// the listed size and digests, and what the sources say about it (see
+// Describe). The caller adds the signatures it has (Target.Signature,
+// Target.Bundle).
+func (r *Release) Target(a manifest.Artifact) verify.Target {
+	t := verify.Target{Name: a.Name, Class: a.Class, Size: a.Size, MD5: a.MD5, SHA256: a.SHA256}
+	if r.Manifest != nil {
+		t.Version, _ = manifest.ParseVersion(r.Manifest.Version)
+	}
+	r.Describe(a, &t)
+	return t
+}
+
+// CrossCheck returns the "crosscheck" check of the artifact named name:
+// whether the sources agree about it. ok is false when only one source was
+// read and none disagrees. The verifier adds this check to the reports of
+// the targets Target makes; a caller that verified otherwise appends it
+// with report.Artifact.Add.
+func (r *Release) CrossCheck(name string) (c report.Check, ok bool) {
+	var t verify.Target
+	r.Describe(manifest.Artifact{Name: name}, &t)
+	return verify.CrossCheckResult(t)
+}
+
+// Artifact returns the listed artifact named name.
+func (r *Release) Artifact(name string) (manifest.Artifact, bool) {
+	for _, a := range r.Manifest.Artifacts {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return manifest.Artifact{}, false
+}
+
+// Reconciled returns the release's manifest when every source read agrees
+// about every artifact, and a *manifest.MismatchError listing the
+// differences otherwise (pyverify manifest --cross-check).
+func (r *Release) Reconciled() (*manifest.Manifest, error) {
+	if r.Page != nil && r.API != nil {
+		return manifest.Reconcile(r.Page, r.API)
+	}
+	return r.Manifest, nil
 }
