@@ -25,6 +25,7 @@ import (
 	"sync"
 
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/pins"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -178,26 +179,26 @@ func Prove(ctx context.Context, v *verify.Verifier, fetch Fetcher, es []pins.Ent
 	return results
 }
 
-// BindName checks the name rule of a pin: its name is a plain file name
-// that carries its release's version (as manifest reads python.org's
-// names) and has the shape of one of python.org's release files (a class
-// other than manifest.ClassOther), and its URL, if any, is that release's
-// folder on python.org (pins.Read checks the folder when it reads the
-// URL). A bundle signs a digest, not a name: this rule is what ties the
-// pin's name to the release whose signer is required.
+// BindName checks the name rule of a pin: its name is a file name
+// python.org gives its release (names.ReleaseFile: a plain file name that
+// carries the release's tag, of an artifact class), the release being the
+// one the name carries, which must be the entry's, and its URL, if any, is
+// that release's folder on python.org (pins.Read checks the folder when it
+// reads the URL). A bundle signs a digest, not a name: this rule is what
+// ties the pin's name to the release whose signer is required.
 func BindName(e pins.Entry) (manifest.Version, error) {
-	v, err := manifest.VersionFromFileName(e.Name)
+	v, err := names.VersionFromFileName(e.Name)
 	if err != nil {
 		return v, err
-	}
-	if manifest.ClassOf(e.Name) == manifest.ClassOther {
-		return v, fmt.Errorf("%s: not a file name python.org gives its releases", e.Name)
 	}
 	if e.Version != "" && v.String() != e.Version {
 		return v, fmt.Errorf("%s is a file of Python %s, not of %s", e.Name, v, e.Version)
 	}
-	if strings.ContainsAny(e.Name, `/\`) || e.Name != strings.TrimSpace(e.Name) {
-		return v, fmt.Errorf("%q: not a plain file name", e.Name)
+	if err := names.CheckFileName(e.Name); err != nil {
+		return v, err
+	}
+	if c, ok := names.ReleaseFile(e.Name, v); !ok || c == names.ClassOther {
+		return v, fmt.Errorf("%s: not a file name python.org gives its releases", e.Name)
 	}
 	return v, nil
 }

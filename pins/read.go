@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 )
 
 // An InputFormat is a kind of file that pins digests, as Read reads it.
@@ -291,8 +292,11 @@ func classify(e *Entry) {
 	if e.URL != "" && !isPythonOrgFTP(e.URL) {
 		return
 	}
-	v, err := manifest.VersionFromFileName(e.Name)
-	if err != nil || !isReleaseName(e.Name) || manifest.ClassOf(e.Name) == manifest.ClassOther {
+	v, err := names.VersionFromFileName(e.Name)
+	if err != nil || !isReleaseName(e.Name) {
+		return
+	}
+	if c, ok := names.ReleaseFile(e.Name, v); !ok || c == names.ClassOther {
 		// Not a release artifact: another project's file, or a
 		// signature or other file python.org keeps beside them.
 		return
