@@ -59,6 +59,8 @@ type Options struct {
 	// Run first lists the release directories once (cheap locally; one
 	// more request per directory for a mirror given by URL).
 	Progress Progress
+
+	lister *dirLister // lists release directories ahead of the walk
 }
 
 // An ExtraCheck adds checks of its own to each artifact (an SBOM, a
@@ -195,6 +197,7 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	opt.lister = newDirLister(ctx, opt.Source, dirs)
 	jobs := make(chan job)
 	out := make(chan outcome, 64)
 	var walkErr error

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -63,6 +65,9 @@ type stateRecord struct {
 	// Trust digests the trust material the outcome was reached under.
 	Trust string `json:"trust"`
 	Entry Entry  `json:"entry"`
+	// raw is the record's line in the old state file, when it was read
+	// from there: recorded again unchanged, it is written as it was.
+	raw []byte
 }
 
 type stateHeader struct {
@@ -183,24 +188,50 @@ func removeStrayTemps(path string) error {
 	return nil
 }
 
-// index reads the whole old file once, validating every record.
+// index reads the whole old file once, validating every record. Records
+// are decoded in batches of about 1 MiB on every CPU (decoding is most of
+// the cost of opening a large state file); errors still name the first bad
+// line.
 func (s *State) index() error {
 	r := bufio.NewReaderSize(s.old, 1<<16)
 	var off int64
 	fail := func(line int, err error) error { return &StateError{Path: s.path, Line: line, Err: err} }
+	var batch []stateLine
+	size := 0
+	flush := func() error {
+		paths, errs := decodeBatch(batch)
+		for i, l := range batch {
+			if errs[i] != nil {
+				return fail(l.line, errs[i])
+			}
+			if _, dup := s.idx[paths[i]]; dup {
+				return fail(l.line, fmt.Errorf("%s recorded twice", safetext.Quote(paths[i])))
+			}
+			s.idx[paths[i]] = &stateRef{off: l.off, n: len(l.data), line: l.line}
+		}
+		clear(batch)
+		batch, size = batch[:0], 0
+		return nil
+	}
 	for line := 1; ; line++ {
 		data, err := readLine(r)
 		if err == io.EOF && len(data) == 0 {
 			if line == 1 {
 				return fail(0, errors.New("empty file"))
 			}
-			return nil
+			return flush()
 		}
 		if err != nil && err != io.EOF {
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
 			return fail(line, err)
 		}
 		n := len(data)
 		if data[n-1] != '\n' {
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
 			return fail(line, errors.New("truncated record (no end of line)"))
 		}
 		if line == 1 {
@@ -209,17 +240,40 @@ func (s *State) index() error {
 				return fail(line, fmt.Errorf("not a %s file", StateSchema))
 			}
 		} else {
-			rec, err := decodeRecord(data)
-			if err != nil {
-				return fail(line, err)
+			batch = append(batch, stateLine{data: data, off: off, line: line})
+			if size += n; size >= 1<<20 {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
-			if _, dup := s.idx[rec.Path]; dup {
-				return fail(line, fmt.Errorf("%s recorded twice", safetext.Quote(rec.Path)))
-			}
-			s.idx[rec.Path] = &stateRef{off: off, n: n, line: line}
 		}
 		off += int64(n)
 	}
+}
+
+// A stateLine is a record of the old state file, read but not yet decoded.
+type stateLine struct {
+	data []byte
+	off  int64
+	line int
+}
+
+// decodeBatch decodes lines on up to GOMAXPROCS goroutines, giving each
+// record's path or error.
+func decodeBatch(lines []stateLine) ([]string, []error) {
+	paths, errs := make([]string, len(lines)), make([]error, len(lines))
+	workers := min(runtime.GOMAXPROCS(0), 8, len(lines))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(lines); i += workers {
+				rec, err := decodeRecord(lines[i].data)
+				paths[i], errs[i] = rec.Path, err
+			}
+		})
+	}
+	wg.Wait()
+	return paths, errs
 }
 
 func readLine(r *bufio.Reader) ([]byte, error) {
@@ -239,7 +293,7 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 
 func decodeRecord(data []byte) (stateRecord, error) {
 	var rec stateRecord
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {
 		return rec, fmt.Errorf("malformed record: %v", err)
@@ -264,6 +318,7 @@ func (s *State) lookup(path string) (stateRecord, bool, error) {
 	if err != nil {
 		return stateRecord{}, false, &StateError{Path: s.path, Line: ref.line, Err: fmt.Errorf("changed while in use: %v", err)}
 	}
+	rec.raw = buf
 	return rec, true, nil
 }
 
@@ -278,11 +333,17 @@ func (s *State) completed(dir string) {
 
 // record adds the outcome of one artifact to the new state.
 func (s *State) record(rec stateRecord) {
-	data, err := json.Marshal(rec)
+	var err error
+	data := rec.raw // with its newline
+	if data == nil {
+		if data, err = json.Marshal(rec); err == nil {
+			data = append(data, '\n')
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err == nil {
-		_, err = s.w.Write(append(data, '\n'))
+		_, err = s.w.Write(data)
 	}
 	if err != nil && s.err == nil {
 		s.err = err

@@ -169,7 +169,7 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 	var skipped []Skipped
 	var readErr error
 	if d.onMirror {
-		files, skipped, readErr = listRelease(ctx, opt.Source, d.name)
+		files, skipped, readErr = opt.listDir(ctx, d.name)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

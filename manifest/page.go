@@ -37,9 +37,10 @@ import (
 // human text such as "25.9 MB" (SizeText only, Size 0). Checksums are
 // lower-cased; "n/a" and empty cells give "". Other columns are ignored.
 //
-// Pages larger than [MaxPageSize], tables of more than [MaxArtifacts] rows
-// and markup too deeply nested to read quickly are rejected with an error
-// wrapping [ErrTooLarge]. Malformed data gives a [*DataError]; a failing
+// Pages larger than [MaxPageSize], tables of more than [MaxArtifacts] rows,
+// pages of more than 131,072 tags and texts, and markup too deeply nested
+// to read quickly or whose tree would be much larger than the page are
+// rejected with an error wrapping [ErrTooLarge]. Malformed data gives a [*DataError]; a failing
 // reader gives its own error.
 func ParsePage(r io.Reader, pageURL string, want Version) (*Manifest, error) {
 	p, err := newPageParser(pageURL)
@@ -115,6 +116,9 @@ func (p *pageParser) read(r io.Reader) (*html.Node, error) {
 	}
 	if len(data) > MaxPageSize {
 		return nil, p.fail("", "", fmt.Errorf("%w: page larger than %d bytes", ErrTooLarge, MaxPageSize))
+	}
+	if err := p.checkPageBudget(data); err != nil {
+		return nil, err
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {

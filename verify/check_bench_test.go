@@ -248,6 +248,31 @@ func BenchmarkStartup(b *testing.B) {
 		keys, err := indexArmoredKeyring(embeddedKeyring)
 		return Keyring{keys: keys}, err
 	}))
+	// The parts of load_trust/index_keys, one by one.
+	b.Run("load_trust/policy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ParsePolicy(embeddedPolicy); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("load_trust/keyring_index", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := indexArmoredKeyring(embeddedKeyring); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("load_trust/trusted_root", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := LoadTrustedRoot(embeddedTrustedRoot); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	v, err := NewVerifier(DefaultPolicy(), DefaultKeyring(), mustDefaultRoot(b))
 	if err != nil {
 		b.Fatal(err)

@@ -24,10 +24,14 @@ type Digests struct {
 	SHA256 []byte
 }
 
+// hashChunkSize is the size of the buffers that carry the data from the
+// reader to the hashing goroutines, and of each read ReadFrom makes. It is
+// a variable only so that the package's tests, which cross chunk
+// boundaries in every way, can do so with small inputs (see TestMain); it
+// never changes once a Hasher has run.
+var hashChunkSize = 1 << 20
+
 const (
-	// hashChunkSize is the size of the buffers that carry the data from the
-	// reader to the hashing goroutines, and of each read ReadFrom makes.
-	hashChunkSize = 1 << 20
 	// hashQueueDepth is how many chunks may wait for each hashing goroutine.
 	hashQueueDepth = 2
 	// hashMaxChunks is how many chunks one Hasher may use at once: enough

@@ -165,6 +165,21 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			}
 		}
 	}
+	// The report's entries wait in a spool (sorted on disk when there are
+	// many), not in memory: --json writes them in order of path after the
+	// run, the text report only needs those with problems.
+	var sp *audit.Spool
+	if !f.jsonl {
+		sp = audit.NewSpool("")
+		defer sp.Close()
+		opt.OnEntry = func(e audit.Entry) {
+			if f.asJSON || len(e.Problems) > 0 {
+				if err := sp.Add(e); err != nil && lineErr == nil {
+					lineErr = err
+				}
+			}
+		}
+	}
 	prog := newAuditProgress(u)
 	if prog != nil {
 		opt.Progress = prog
@@ -186,7 +201,7 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
-	return finishAudit(u, rep, &stats, f.asJSON, f.jsonl)
+	return finishAudit(u, rep, sp, &stats, f.asJSON, f.jsonl)
 }
 
 // isFSProblem reports whether err says a path cannot be used (absent, not
@@ -218,8 +233,9 @@ func auditRunError(err error) error {
 	return ioError(err)
 }
 
-// finishAudit prints the outcome and turns it into the exit code.
-func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl bool) error {
+// finishAudit prints the outcome and turns it into the exit code. The
+// entries are in sp, or in rep when sp is nil.
+func finishAudit(u *ui, rep *audit.Report, sp *audit.Spool, stats *audit.Stats, asJSON, jsonl bool) error {
 	if rep.Shard == "" && len(rep.Releases) == 0 {
 		// An empty mount or a wrong path is not a clean mirror. (A shard
 		// may be empty: its slice of a small mirror can hold nothing.)
@@ -228,11 +244,13 @@ func finishAudit(u *ui, rep *audit.Report, stats *audit.Stats, asJSON, jsonl boo
 	}
 	switch {
 	case asJSON:
-		if err := u.printJSON(rep); err != nil {
+		if err := audit.WriteJSON(u.stdout, rep, sp); err != nil {
 			return ioError(err)
 		}
 	case !jsonl:
-		u.printAuditProblems(rep)
+		if err := u.printAuditProblems(rep, sp); err != nil {
+			return ioError(err)
+		}
 		u.reportLifecycle(rep.Lifecycle)
 	}
 	u.printAuditSummary(rep, stats)
@@ -273,7 +291,7 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 	if err != nil {
 		return inputError(withHint(err, "merge the --json reports of every shard 1/N … N/N of one audit"))
 	}
-	return finishAudit(u, merged, nil, true, false)
+	return finishAudit(u, merged, nil, nil, true, false)
 }
 
 // readManifestDir reads every saved manifest (*.json) in dir.

@@ -7,6 +7,7 @@ package main
 // detail, which come from the mirror, is sanitized.
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pyverify/pyverify/audit"
 	"github.com/schollz/progressbar/v3"
@@ -33,20 +35,57 @@ func (u *ui) printJSONLine(v any) error {
 
 // printAuditProblems writes one line per problem: kind, path, detail, and,
 // unless --quiet, a line saying there were none (so that a quiet cron job
-// prints nothing when all is well).
-func (u *ui) printAuditProblems(rep *audit.Report) {
-	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
-	n := 0
-	for _, e := range rep.Entries {
+// prints nothing when all is well). The entries come from sp, in order of
+// path, or from rep when sp is nil (a merged report). The columns are
+// aligned as text/tabwriter aligns them (two spaces after the widest
+// cell), in two passes over the entries instead of holding every line.
+func (u *ui) printAuditProblems(rep *audit.Report, sp *audit.Spool) error {
+	each := func(fn func(e *audit.Entry) error) error {
+		if sp != nil {
+			return sp.Entries(fn)
+		}
+		for i := range rep.Entries {
+			if err := fn(&rep.Entries[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	wk, wp, n := 0, 0, 0
+	err := each(func(e *audit.Entry) error {
 		for _, p := range e.Problems {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Kind, sanitize(p.Path), sanitize(p.Detail))
+			wk = max(wk, utf8.RuneCountInString(string(p.Kind)))
+			wp = max(wp, utf8.RuneCountInString(sanitize(p.Path)))
 			n++
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	tw.Flush()
+	w := bufio.NewWriterSize(u.stdout, 64<<10)
+	cell := func(s string, width int) {
+		w.WriteString(s)
+		for range width + 2 - utf8.RuneCountInString(s) {
+			w.WriteByte(' ')
+		}
+	}
+	err = each(func(e *audit.Entry) error {
+		for _, p := range e.Problems {
+			cell(string(p.Kind), wk)
+			cell(sanitize(p.Path), wp)
+			w.WriteString(sanitize(p.Detail))
+			w.WriteByte('\n')
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	if n == 0 && !u.quiet {
-		fmt.Fprintf(u.stdout, "no problems: %d artifacts verified\n", rep.Summary.Artifacts)
+		fmt.Fprintf(w, "no problems: %d artifacts verified\n", rep.Summary.Artifacts)
 	}
+	return w.Flush()
 }
 
 // problemsText lists problem counts as "digest=1 unsigned=2", in the order

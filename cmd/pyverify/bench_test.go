@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyverify/pyverify/internal/fixtureserver"
 )
@@ -100,6 +101,7 @@ func BenchmarkStartup(b *testing.B) {
 		name string
 		args []string
 	}{
+		{"version", []string{"version"}},
 		{"check_by_digest_built-in_trust", []string{"check",
 			"sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb", "--name", "Python-3.11.0.tgz",
 			"--sigstore", filepath.Join(bundles, "3.11.0", "Python-3.11.0.tgz.sigstore")}},
@@ -115,4 +117,44 @@ func BenchmarkStartup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCheck26MB runs the built program's check of a 26 MB file (the
+// size of a CPython source tarball) with a real python.org Sigstore bundle,
+// next to md5sum of the same file, and reports x-md5sum, the ratio of
+// their times. The bytes are random, so the bundle does not sign them: the
+// check hashes the whole file (SHA-256), reads and parses the bundle (which
+// sigstore-go's parse checks against its log entry), and fails on the
+// digest; a matching bundle adds the signature checks of
+// BenchmarkStartup/check_by_digest (see BENCHMARKS.md). Target: 1.2.
+func BenchmarkCheck26MB(b *testing.B) {
+	md5sum, err := exec.LookPath("md5sum")
+	if err != nil {
+		b.Skip("no md5sum")
+	}
+	bin := buildBinary(b)
+	file := filepath.Join(b.TempDir(), "Python-3.11.0.tgz")
+	data := make([]byte, 26_000_000)
+	for i := range data {
+		data[i] = byte(i*7 + i>>13)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	bundle := filepath.Join(repoRoot, "verify", "testdata", "bundles", "3.11.0", "Python-3.11.0.tgz.sigstore")
+	var check, md5 time.Duration
+	for b.Loop() {
+		start := time.Now()
+		out, err := exec.Command(bin, "check", file, "--sigstore", bundle).CombinedOutput()
+		check += time.Since(start)
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "signed SHA-256 is not the file's") {
+			b.Fatalf("check: %v\n%s", err, out)
+		}
+		start = time.Now()
+		if out, err := exec.Command(md5sum, file).CombinedOutput(); err != nil {
+			b.Fatalf("md5sum: %v\n%s", err, out)
+		}
+		md5 += time.Since(start)
+	}
+	b.ReportMetric(check.Seconds()/md5.Seconds(), "x-md5sum")
 }
