@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -17,8 +18,19 @@ const maxSidecar = 1 << 20
 // maxSBOM caps an SBOM read for an extra check.
 const maxSBOM = sbom.MaxSize
 
-// maxDepth is how deep the walk goes below a release directory.
-const maxDepth = 3
+// DefaultMaxDepth is how deep the walk goes below a release directory
+// unless Options.MaxDepth says otherwise.
+const DefaultMaxDepth = 3
+
+// DefaultMaxListings is how many folders an audit lists at most unless
+// Options.MaxListings says otherwise: python.org's /ftp/python/ has about
+// two thousand.
+const DefaultMaxListings = 20000
+
+// ErrTooManyListings is matched by the error of an audit that would list
+// more folders than Options.MaxListings: a tree that large is not a
+// python.org mirror (a web server may generate listings without end).
+var ErrTooManyListings = errors.New("too many folders to list")
 
 // sidecarSuffixes are the suffixes of the files that accompany an artifact.
 var sidecarSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
@@ -55,6 +67,13 @@ type Options struct {
 	// out of the report unless KeepEntries is set.
 	OnEntry     func(Entry)
 	KeepEntries bool
+	// MaxDepth is how many levels below a release directory are walked
+	// (0: DefaultMaxDepth); deeper folders are reported as skipped.
+	MaxDepth int
+	// MaxListings caps the number of folders listed (0:
+	// DefaultMaxListings); the audit fails with ErrTooManyListings
+	// beyond it.
+	MaxListings int
 	// Progress, if set, is told how far the audit is. To know the total,
 	// Run first lists the release directories once (cheap locally; one
 	// more request per directory for a mirror given by URL).
@@ -183,6 +202,7 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 		return rep, stats, errors.New("audit: Source and Verifier are required")
 	}
 	rep.Trust = opt.Verifier.Fingerprint()
+	opt.Source = &listingCap{Source: opt.Source, max: opt.maxListings(), seen: map[string]bool{}}
 	dirs, err := releaseDirs(ctx, opt, rep)
 	if err != nil {
 		rep.finish()
@@ -197,7 +217,7 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	opt.lister = newDirLister(ctx, opt.Source, dirs)
+	opt.lister = newDirLister(ctx, opt.Source, dirs, opt.maxDepth())
 	jobs := make(chan job)
 	out := make(chan outcome, 64)
 	var walkErr error
@@ -297,4 +317,40 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 		return rep, stats, err
 	}
 	return rep, stats, nil
+}
+
+func (o *Options) maxDepth() int {
+	if o.MaxDepth > 0 {
+		return o.MaxDepth
+	}
+	return DefaultMaxDepth
+}
+
+func (o *Options) maxListings() int {
+	if o.MaxListings > 0 {
+		return o.MaxListings
+	}
+	return DefaultMaxListings
+}
+
+// listingCap counts the distinct folders a Source lists and refuses to
+// list more than max.
+type listingCap struct {
+	Source
+	max  int
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (l *listingCap) ReadDir(ctx context.Context, dir string) ([]FileInfo, error) {
+	l.mu.Lock()
+	if !l.seen[dir] {
+		if len(l.seen) >= l.max {
+			l.mu.Unlock()
+			return nil, fmt.Errorf("%w: more than %d", ErrTooManyListings, l.max)
+		}
+		l.seen[dir] = true
+	}
+	l.mu.Unlock()
+	return l.Source.ReadDir(ctx, dir)
 }

@@ -130,8 +130,9 @@ func indexEntry(href string) (FileInfo, bool) {
 type Fetcher func(ctx context.Context, url string, limit int64) ([]byte, error)
 
 // A Streamer downloads the file at url, writing its bytes to the writer
-// newSink returns (see [Source].Stream).
-type Streamer func(ctx context.Context, url string, newSink func() (io.Writer, error)) error
+// newSink returns (see [Source].Stream): at most limit bytes, a longer
+// file failing with an error matching ErrTooLarge.
+type Streamer func(ctx context.Context, url string, limit int64, newSink func() (io.Writer, error)) error
 
 // HTTP returns the Source for the mirror at base (a URL such as
 // "https://www.python.org/ftp/python/"), read through fetch and stream:
@@ -189,6 +190,6 @@ func (h *httpSource) ReadFile(ctx context.Context, rel string, limit int64) ([]b
 	return h.fetch(ctx, h.url(rel, false), limit)
 }
 
-func (h *httpSource) Stream(ctx context.Context, rel string, newSink func() (io.Writer, error)) error {
-	return h.stream(ctx, h.url(rel, false), newSink)
+func (h *httpSource) Stream(ctx context.Context, rel string, limit int64, newSink func() (io.Writer, error)) error {
+	return h.stream(ctx, h.url(rel, false), limit, newSink)
 }

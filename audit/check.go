@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/pyverify/pyverify/binding"
 	"slices"
 
+	"github.com/pyverify/pyverify/internal/sizecap"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -26,7 +29,7 @@ func listedSidecars(a *manifest.Artifact) [][2]string {
 func contextKey(j job, extraKey string) string {
 	h := sha256.New()
 	for _, s := range j.sidecars {
-		fmt.Fprintf(h, "sidecar %q %d %d %d\n", s.Name, s.Size, s.ModTimeNS, s.Inode)
+		fmt.Fprintf(h, "sidecar %q %d %d %d %d %t\n", s.Name, s.Size, s.ModTimeNS, s.CtimeNS, s.Inode, s.OutsideRoot)
 	}
 	fmt.Fprintf(h, "release listed %t\n", j.relListed)
 	if j.listed != nil {
@@ -57,6 +60,11 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	}
 	e.Version, e.Class = v.String(), string(class)
 	t := verify.Target{Name: name, Version: v, Class: class}
+	if j.file.OutsideRoot {
+		// Never read: its digest would be published in the report.
+		e.Problems = []Problem{{Kind: LinkOutside, Path: j.path, Detail: outsideDetail}}
+		return outcome{entry: e, artifact: true, hashed: -1}
+	}
 
 	var pre []Problem // problems found before verifying
 	has := map[string]walkFile{}
@@ -88,7 +96,8 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		if err != nil {
 			return outcome{err: err}
 		}
-		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.Inode == j.file.Inode && rec.Context == key {
+		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.CtimeNS == j.file.CtimeNS &&
+			rec.Inode == j.file.Inode && rec.Context == key {
 			if rec.Trust == opt.Verifier.Fingerprint() {
 				return outcome{entry: rec.Entry, artifact: true, reused: true, record: &rec, hashed: -1}
 			}
@@ -98,6 +107,11 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 
 	var sbom []byte
 	for suffix, s := range has {
+		if s.OutsideRoot {
+			pre = append(pre, Problem{Kind: LinkOutside, Path: s.path(), Detail: outsideDetail})
+			delete(has, suffix)
+			continue
+		}
 		var limit int64 = maxSidecar
 		if suffix == ".spdx.json" {
 			if len(opt.Extra) == 0 {
@@ -147,12 +161,24 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: "cannot verify: " + err.Error()})
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
-		if serr := opt.Source.Stream(ctx, j.path, stream.Attempt); serr != nil {
+		limit, listedLimit := streamLimit(j, class)
+		if serr := opt.Source.Stream(ctx, j.path, limit, stream.Attempt); serr != nil {
 			stream.Abort(serr) // nothing read part-way is a verdict
 			if ctx.Err() != nil {
 				return outcome{aborted: true}
 			}
-			e.Problems = append(pre, Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)})
+			p := Problem{Kind: Unreadable, Path: j.path, Detail: errText(serr)}
+			switch {
+			case errors.Is(serr, ErrTooLarge) && listedLimit:
+				p = Problem{Kind: Size, Path: j.path, Detail: fmt.Sprintf("larger than the %d bytes python.org lists: not read further", limit)}
+			case errors.Is(serr, ErrTooLarge) && j.file.Size >= 0:
+				p.Detail = fmt.Sprintf("cannot read: larger than the %d bytes the mirror gives for it (plus %d): not read further", j.file.Size, sizecap.Margin)
+			case errors.Is(serr, ErrTooLarge):
+				p.Detail = fmt.Sprintf("cannot read: larger than %d bytes, the most a %s file whose size is not known may have", limit, class)
+			case errors.Is(serr, ErrOutsideRoot):
+				p = Problem{Kind: LinkOutside, Path: j.path, Detail: outsideDetail}
+			}
+			e.Problems = append(pre, p)
 			return outcome{entry: e, artifact: true, hashed: -1}
 		}
 		rep, _ = stream.Finish()
@@ -178,7 +204,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	e.OK = len(e.Problems) == 0
 	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}
 	if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Kind == Unreadable }) && j.file.ModTimeNS != 0 {
-		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, Inode: j.file.Inode,
+		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, CtimeNS: j.file.CtimeNS, Inode: j.file.Inode,
 			Context: key, Trust: opt.Verifier.Fingerprint(), Entry: e}
 	}
 	return o
@@ -193,6 +219,11 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 // checks, so the report is the one a full check gives.
 func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactReport, bool) {
 	if stale == nil || t.Signature.Data != nil {
+		return verify.ArtifactReport{}, false
+	}
+	if binding.FormatOf(t.Name) != binding.None {
+		// The release check reads the content (a tarball's top folder):
+		// read the file again rather than lose that binding.
 		return verify.ArtifactReport{}, false
 	}
 	recorded := verify.ArtifactReport{Checks: stale.Entry.Checks}
@@ -212,4 +243,17 @@ func recheck(opt Options, t verify.Target, stale *stateRecord) (verify.ArtifactR
 	rep.Replace(size)
 	rep.Replace(md5)
 	return rep, true
+}
+
+// outsideDetail is the detail of a LinkOutside problem.
+const outsideDetail = "a symbolic link to a file outside the mirror: not read"
+
+// streamLimit is the most bytes read of the artifact of j: the size
+// python.org lists (listed true), else the size the mirror gives for it
+// plus a margin, else the default cap of its class (package sizecap).
+func streamLimit(j job, class manifest.Class) (limit int64, listed bool) {
+	if j.listed != nil && j.listed.Size > 0 {
+		return j.listed.Size, true
+	}
+	return sizecap.ForKnown(class, j.file.Size), false
 }

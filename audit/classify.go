@@ -49,6 +49,8 @@ func classify(path string, rep verify.ArtifactReport) []Problem {
 			badSig = true
 		case verify.ReasonSignatureAbsent, verify.ReasonNotAccepted, verify.ReasonUnsigned:
 			absent = append(absent, c)
+		case verify.ReasonWrongRelease, verify.ReasonSignedBeforeRelease:
+			add(WrongRelease, path, detail)
 		default:
 			// A listed value that is malformed, or a reason this package
 			// does not know (added to verify later): it still fails the

@@ -30,7 +30,7 @@ func httpFetch(ctx context.Context, u string, limit int64) ([]byte, error) {
 	return data, err
 }
 
-func httpStream(ctx context.Context, u string, newSink func() (io.Writer, error)) error {
+func httpStream(ctx context.Context, u string, limit int64, newSink func() (io.Writer, error)) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -44,7 +44,10 @@ func httpStream(ctx context.Context, u string, newSink func() (io.Writer, error)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(w, resp.Body)
+	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
+	if n > limit {
+		return fmt.Errorf("%s: %w", u, ErrTooLarge)
+	}
 	return err
 }
 

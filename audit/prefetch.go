@@ -14,6 +14,7 @@ const listAhead = 4
 type dirListing struct {
 	files   []walkFile
 	skipped []Skipped
+	bad     []badDir
 	err     error
 }
 
@@ -27,7 +28,7 @@ type dirLister struct {
 
 // newDirLister starts listing the directories of dirs that are on the
 // mirror, in order; get takes each listing.
-func newDirLister(ctx context.Context, src Source, dirs []releaseDir) *dirLister {
+func newDirLister(ctx context.Context, src Source, dirs []releaseDir, depth int) *dirLister {
 	l := &dirLister{idx: map[string]int{}, out: make([]chan dirListing, len(dirs)), slot: make(chan struct{}, listAhead)}
 	for i, d := range dirs {
 		l.idx[d.name] = i
@@ -44,8 +45,8 @@ func newDirLister(ctx context.Context, src Source, dirs []releaseDir) *dirLister
 				return
 			}
 			go func() {
-				files, skipped, err := listRelease(ctx, src, d.name)
-				l.out[i] <- dirListing{files, skipped, err}
+				files, skipped, bad, err := listRelease(ctx, src, d.name, depth)
+				l.out[i] <- dirListing{files, skipped, bad, err}
 			}()
 		}
 	}()
@@ -53,21 +54,21 @@ func newDirLister(ctx context.Context, src Source, dirs []releaseDir) *dirLister
 }
 
 // get returns the listing of the release directory dir, waiting for it.
-func (l *dirLister) get(ctx context.Context, dir string) (files []walkFile, skipped []Skipped, err error) {
+func (l *dirLister) get(ctx context.Context, dir string) (files []walkFile, skipped []Skipped, bad []badDir, err error) {
 	select {
 	case r := <-l.out[l.idx[dir]]:
 		<-l.slot
-		return r.files, r.skipped, r.err
+		return r.files, r.skipped, r.bad, r.err
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
 }
 
 // listDir lists the release directory dir, from the lister when Run
 // started one.
-func (opt Options) listDir(ctx context.Context, dir string) ([]walkFile, []Skipped, error) {
+func (opt Options) listDir(ctx context.Context, dir string) ([]walkFile, []Skipped, []badDir, error) {
 	if opt.lister != nil {
 		return opt.lister.get(ctx, dir)
 	}
-	return listRelease(ctx, opt.Source, dir)
+	return listRelease(ctx, opt.Source, dir, opt.maxDepth())
 }

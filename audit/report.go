@@ -38,8 +38,12 @@ const (
 	Unsigned ProblemKind = "unsigned"
 	// PolicyGap: the policy does not say who signs the artifact.
 	PolicyGap ProblemKind = "policy-gap"
-	// Unreadable: the file could not be read.
+	// Unreadable: the file could not be read (a folder that cannot be
+	// listed, a named pipe or device, a file larger than its cap).
 	Unreadable ProblemKind = "unreadable"
+	// LinkOutside: a symbolic link to a file outside the mirror's root,
+	// which the audit never reads (its digest would reveal the file).
+	LinkOutside ProblemKind = "link-outside-root"
 	// OrphanSidecar: a signature or SBOM file whose artifact is absent.
 	OrphanSidecar ProblemKind = "orphan-sidecar"
 	// Lifecycle: a lifecycle gate (--deny-eol, --deny-prerelease,
@@ -48,10 +52,14 @@ const (
 	// SBOM: the artifact's SBOM is malformed or does not describe it (its
 	// CPython package's SHA-256 is not the verified one); see CheckSBOM.
 	SBOM ProblemKind = "sbom"
+	// WrongRelease: the file is signed, but its name, content or signing
+	// time names another release than its directory's (the verifier's
+	// release check).
+	WrongRelease ProblemKind = "wrong-release"
 )
 
 // ProblemKinds lists every kind, in the order reports use.
-var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, OrphanSidecar, Lifecycle, SBOM}
+var ProblemKinds = []ProblemKind{Missing, Extra, Size, Digest, BadSignature, MissingSignature, Unsigned, PolicyGap, Unreadable, LinkOutside, OrphanSidecar, Lifecycle, SBOM, WrongRelease}
 
 // A Problem is one thing wrong with one file of the mirror.
 type Problem struct {
@@ -193,7 +201,10 @@ func (r *Report) finish() {
 
 // Merge combines the reports of the shards 1/n … n/n of one audit into the
 // report a whole-mirror audit gives. Every shard must be present once, and
-// all must share the root and listing.
+// all must share the root and listing. Each release and entry must belong
+// to the shard whose report holds it, and no entry may be in two reports;
+// the counts and verdicts are computed again from the entries, whatever
+// the reports say.
 func Merge(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
 		return nil, errors.New("audit: merge: no reports")
@@ -201,6 +212,7 @@ func Merge(reports ...*Report) (*Report, error) {
 	out := &Report{Schema: Schema, Root: reports[0].Root, Listing: reports[0].Listing, Lifecycle: reports[0].Lifecycle, Trust: reports[0].Trust}
 	n := -1
 	seen := map[int]bool{}
+	entries := map[string]int{}
 	for i, r := range reports {
 		if r.Schema != Schema {
 			return nil, fmt.Errorf("audit: merge: report %d: not a %s report", i+1, Schema)
@@ -231,6 +243,9 @@ func Merge(reports ...*Report) (*Report, error) {
 		if !sameLifecycle(r.Lifecycle, reports[0].Lifecycle) {
 			return nil, fmt.Errorf("audit: merge: report %d was judged with other lifecycle gates, data or day", i+1)
 		}
+		if err := checkShard(i+1, s, r, entries); err != nil {
+			return nil, err
+		}
 		out.Releases = append(out.Releases, r.Releases...)
 		out.Entries = append(out.Entries, r.Entries...)
 		out.Skipped = append(out.Skipped, r.Skipped...)
@@ -247,6 +262,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 		dirs[r.Dir] = true
 	}
+	recount(out)
 	out.finish()
 	return out, nil
 }

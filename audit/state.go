@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/filelock"
+	"github.com/pyverify/pyverify/internal/safefs"
 	"github.com/pyverify/pyverify/internal/safetext"
 )
 
@@ -58,6 +59,10 @@ type stateRecord struct {
 	Path    string `json:"path"`
 	Size    int64  `json:"size"`
 	MtimeNS int64  `json:"mtime_ns"`
+	// CtimeNS is the change time, which an edit in place moves even when
+	// the modification time is set back (0 where unknown; records
+	// without it are re-checked once).
+	CtimeNS int64  `json:"ctime_ns"`
 	Inode   uint64 `json:"inode"`
 	// Context digests everything else the outcome depends on: the
 	// sidecars' identities, the listed values and the extra checks.
@@ -85,7 +90,9 @@ type stateHeader struct {
 // One audit at a time uses a state file: an open State holds an exclusive
 // advisory lock on PATH.lock (flock on Unix, LockFileEx on Windows), which
 // the system releases when the process ends, however it ends. The lock
-// file is left in place.
+// file is left in place. The temporary file a run writes is locked too,
+// so that removing the lock file does not let a second audit in: it finds
+// the first's temporary file locked and refuses to start.
 type State struct {
 	path string
 	lock *os.File
@@ -129,10 +136,6 @@ func OpenState(path string) (*State, error) {
 		return nil, &StateError{Path: path, Err: err}
 	}
 	s.lock = lock
-	if err := removeStrayTemps(path); err != nil {
-		s.Close()
-		return nil, &StateError{Path: path, Err: err}
-	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -151,7 +154,23 @@ func OpenState(path string) (*State, error) {
 		s.Close()
 		return nil, &StateError{Path: path, Err: err}
 	}
-	s.tmp, s.w = tmp, bufio.NewWriterSize(tmp, 1<<16)
+	s.tmp = tmp
+	// The temporary file is locked for as long as this run writes it: a
+	// second audit whose lock file was removed from under the first (or
+	// replaced) still finds the first's temporary file locked, and
+	// refuses to run instead of deleting it.
+	if err := filelock.TryLock(tmp); err != nil {
+		s.Close()
+		return nil, &StateError{Path: path, Err: ErrStateInUse}
+	}
+	if err := removeStrayTemps(path, tmp.Name()); err != nil {
+		s.Close()
+		if errors.Is(err, ErrStateInUse) {
+			return nil, &StateError{Path: path, Err: ErrStateInUse}
+		}
+		return nil, &StateError{Path: path, Err: err}
+	}
+	s.w = bufio.NewWriterSize(tmp, 1<<16)
 	hdr, _ := json.Marshal(stateHeader{Schema: StateSchema})
 	s.w.Write(append(hdr, '\n'))
 	return s, nil
@@ -161,29 +180,47 @@ func OpenState(path string) (*State, error) {
 // path: ".NAME." then digits (os.CreateTemp), then ".tmp".
 func tempPrefix(path string) string { return "." + filepath.Base(path) + "." }
 
-// removeStrayTemps removes the temporary files of the state file at path,
-// which only a run that died before Commit leaves: the caller holds the
-// lock, so no other run is writing one.
-func removeStrayTemps(path string) error {
+// removeStrayTemps removes the temporary files of the state file at path
+// other than own, which only a run that died before Commit leaves: each is
+// locked first, and one that another run holds locked (a run whose lock
+// file was removed from under it) is left alone, and the error matches
+// ErrStateInUse.
+func removeStrayTemps(path, own string) error {
 	dir := filepath.Dir(path)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	prefix := tempPrefix(path)
+	inUse := false
 	for _, e := range entries {
 		name := e.Name()
 		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || !e.Type().IsRegular() {
+		if !ok || !e.Type().IsRegular() || filepath.Join(dir, name) == filepath.Clean(own) {
 			continue
 		}
 		digits, ok := strings.CutSuffix(rest, ".tmp")
 		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		p := filepath.Join(dir, name)
+		f, err := safefs.OpenNoFollow(p)
+		if err != nil {
+			continue // removed meanwhile, or not a regular file
+		}
+		switch lerr := filelock.TryLock(f); {
+		case errors.Is(lerr, filelock.ErrLocked):
+			inUse = true
+		case lerr == nil:
+			err = os.Remove(p)
+		}
+		f.Close()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+	}
+	if inUse {
+		return ErrStateInUse
 	}
 	return nil
 }

@@ -70,12 +70,28 @@ func releaseDirs(ctx context.Context, opt Options, rep *Report) ([]releaseDir, e
 	return dirs, nil
 }
 
-// listRelease lists every file below the release directory dir.
-func listRelease(ctx context.Context, src Source, dir string) (files []walkFile, skipped []Skipped, err error) {
-	var walk func(rel string, depth int) error
-	walk = func(rel string, depth int) error {
+// A badDir is a folder below a release directory that could not be listed:
+// a problem of that folder alone, its siblings are audited.
+type badDir struct {
+	path string
+	err  error
+}
+
+// listRelease lists every file below the release directory dir, at most
+// depth levels deep. A folder below dir that cannot be listed is returned
+// in bad; err is for dir itself (and for the audit's listing cap).
+func listRelease(ctx context.Context, src Source, dir string, depth int) (files []walkFile, skipped []Skipped, bad []badDir, err error) {
+	var walk func(rel string, level int) error
+	walk = func(rel string, level int) error {
 		fis, err := src.ReadDir(ctx, rel)
 		if err != nil {
+			if rel != dir && ctx.Err() == nil && !errors.Is(err, ErrTooManyListings) {
+				bad = append(bad, badDir{rel + "/", err})
+				return nil
+			}
+			if errors.Is(err, ErrTooManyListings) {
+				return err
+			}
 			return fmt.Errorf("%s: %w", rel, err)
 		}
 		for _, fi := range fis {
@@ -83,10 +99,10 @@ func listRelease(ctx context.Context, src Source, dir string) (files []walkFile,
 			switch {
 			case fi.Link:
 				skipped = append(skipped, Skipped{Path: p + "/", Reason: "a symbolic link to a directory: not followed"})
-			case fi.Dir && depth >= maxDepth:
-				skipped = append(skipped, Skipped{Path: p + "/", Reason: fmt.Sprintf("more than %d levels below the release directory", maxDepth)})
+			case fi.Dir && level >= depth:
+				skipped = append(skipped, Skipped{Path: p + "/", Reason: fmt.Sprintf("more than %d levels below the release directory", depth)})
 			case fi.Dir:
-				if err := walk(p, depth+1); err != nil {
+				if err := walk(p, level+1); err != nil {
 					return err
 				}
 			default:
@@ -96,7 +112,7 @@ func listRelease(ctx context.Context, src Source, dir string) (files []walkFile,
 		return nil
 	}
 	err = walk(dir, 1)
-	return files, skipped, err
+	return files, skipped, bad, err
 }
 
 // A group is a directory's files sorted into artifacts with their sidecars,
@@ -150,9 +166,12 @@ func precount(ctx context.Context, opt Options, dirs []releaseDir) error {
 		if !d.onMirror {
 			continue
 		}
-		files, _, err := listRelease(ctx, opt.Source, d.name)
+		files, _, _, err := listRelease(ctx, opt.Source, d.name, opt.maxDepth())
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(err, ErrTooManyListings) {
+			return err
 		}
 		if err == nil {
 			opt.Progress.Found(len(groupFiles(files).artifacts))
@@ -167,11 +186,15 @@ func precount(ctx context.Context, opt Options, dirs []releaseDir) error {
 func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job, out chan<- outcome, wg *sync.WaitGroup) error {
 	var files []walkFile
 	var skipped []Skipped
+	var bad []badDir
 	var readErr error
 	if d.onMirror {
-		files, skipped, readErr = opt.listDir(ctx, d.name)
+		files, skipped, bad, readErr = opt.listDir(ctx, d.name)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(readErr, ErrTooManyListings) {
+			return readErr
 		}
 	}
 	g := groupFiles(files)
@@ -208,6 +231,11 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 	if readErr != nil {
 		out <- outcome{entry: Entry{Path: d.name + "/", Release: d.name, Problems: []Problem{{
 			Kind: Unreadable, Path: d.name + "/", Detail: dirErrText(readErr)}}}}
+	}
+	for _, b := range bad {
+		// The folder's own problem: the release's other files are audited.
+		out <- outcome{entry: Entry{Path: b.path, Release: d.name, Problems: []Problem{{
+			Kind: Unreadable, Path: b.path, Detail: dirErrText(b.err)}}}}
 	}
 	for _, f := range g.orphans {
 		base, _ := sidecarBase(f.Name)
@@ -255,7 +283,9 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 			return ctx.Err()
 		}
 	}
-	if readErr == nil {
+	if readErr == nil && len(bad) == 0 {
+		// Every file of the release was seen: the state may forget
+		// those no longer there.
 		wg.Go(func() {
 			rw.pending.Wait()
 			if !rw.aborted.Load() && ctx.Err() == nil {

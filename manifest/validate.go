@@ -42,7 +42,8 @@ const (
 //
 //   - Name is non-empty, at most 255 bytes of valid UTF-8, has no '/', '\\',
 //     "..", control or format characters, and equals the last element of
-//     URL (URL-unescaped); names are unique within the manifest.
+//     URL (URL-unescaped); names are unique within the manifest; and it is
+//     a name python.org gives a file of the release (names.CheckReleaseName).
 //   - URL is an absolute http or https URL with a host, no user
 //     information, query or fragment, made of printable ASCII.
 //   - Class is ClassOf(Name).
@@ -74,7 +75,8 @@ func (m *Manifest) validate(src, kind string) error {
 	if m.Schema != Schema {
 		return fail("", fieldSchema, fmt.Errorf("%s is not %q", quote(m.Schema), Schema))
 	}
-	if _, err := ParseVersion(m.Version); err != nil {
+	version, err := ParseVersion(m.Version)
+	if err != nil {
 		return fail("", fieldVersion, err)
 	}
 	if err := checkTextLen(m.Source, 2*maxURLLen+8); err != nil {
@@ -92,6 +94,11 @@ func (m *Manifest) validate(src, kind string) error {
 		row := rowName(kind, i+1, a.Name)
 		if field, err := checkArtifact(a); err != nil {
 			return fail(row, field, err)
+		}
+		// Only names python.org gives a file of this release: another
+		// release's file, or any other name, is refused.
+		if err := names.CheckReleaseName(a.Name, version); err != nil {
+			return fail(row, fieldName, err)
 		}
 		if j, dup := seen[a.Name]; dup {
 			return fail(row, fieldName, fmt.Errorf("duplicate of %s %d", kind, j))

@@ -62,4 +62,12 @@ const (
 	// was asked for, but the lifecycle data does not know the release's
 	// series; the artifact is a policy gap.
 	ReasonLifecycleUnknown Reason = "lifecycle-unknown"
+	// ReasonWrongRelease (release): the file's name or content names
+	// another release than the one it is verified as, or its content
+	// lacks the marker its format must have.
+	ReasonWrongRelease Reason = "wrong-release"
+	// ReasonSignedBeforeRelease (release): a signature was made well
+	// before the release it is verified as came out: it was made for an
+	// older release.
+	ReasonSignedBeforeRelease Reason = "signed-before-release"
 )

@@ -11,6 +11,11 @@ type Report struct {
 	// Sources lists the release data read (the release page, the JSON
 	// API), when any was: `verify` reads both and cross-checks them.
 	Sources []Source `json:"sources,omitempty"`
+	// ListingFrom and FilesFrom are the addresses the release listing
+	// (page, API) and the files (artifacts and their signatures) were read
+	// from, set when either is not python.org (--base-url, --mirror).
+	ListingFrom string `json:"listing_from,omitempty"`
+	FilesFrom   string `json:"files_from,omitempty"`
 	// Warnings are facts about the run a person should know, such as an
 	// unreachable JSON API (the run then went on with the page alone).
 	Warnings  []string   `json:"warnings,omitempty"`
@@ -98,6 +103,12 @@ const (
 	// evaluated after the signatures; it appears only when a gate was
 	// asked for.
 	KindLifecycle Kind = "lifecycle"
+	// KindRelease is the binding of the bytes to the release they are
+	// verified as: the name is one python.org gives it, the content names
+	// it where the format allows, and no signature predates it (package
+	// verify). Its status is pass (bound by content), listed (bound only
+	// by the release listing), fail or skipped.
+	KindRelease Kind = "release"
 )
 
 // A Status is how a check ended.
@@ -115,6 +126,10 @@ const (
 	// StatusSkipped: the check was not run, and Detail says why (for
 	// example an .asc for a release the policy says is Sigstore-only).
 	StatusSkipped Status = "skipped"
+	// StatusListed (release check only): nothing in the file names its
+	// release; it is bound to it only by the release listing, and by its
+	// name and signing time agreeing with it. It does not fail the artifact.
+	StatusListed Status = "listed"
 )
 
 // A Check is the outcome of one check on one artifact.

@@ -331,6 +331,8 @@ func jsonError(data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &se) && len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '<':
+		return errors.New("not JSON: an HTML or XML document, not an SPDX JSON SBOM")
 	case errors.As(err, &se):
 		line, col := position(data, se.Offset)
 		return fmt.Errorf("invalid JSON at line %d, column %d: %v", line, col, se)

@@ -10,8 +10,10 @@
 // ([NewVerifier]; [Verifier.Fingerprint] identifies that material). It
 // checks a [Target] (an artifact's name, release, listed values and
 // signatures) from the artifact's bytes, read once: from a reader
-// ([Verifier.VerifyReader]), a local file ([Verifier.VerifyFile]), a
-// transfer that may start over ([Verifier.NewStream]), or by digest alone
+// ([Verifier.VerifyReader]), a local file ([Verifier.VerifyFile]; a named
+// pipe or a device is refused without blocking; [Verifier.VerifyFileContext]
+// stops when its context ends, [Verifier.VerifyOpenFile] reads a file the
+// caller opened), a transfer that may start over ([Verifier.NewStream]), or by digest alone
 // ([Verifier.VerifyDigest]). The outcome is a report.Artifact (aliased
 // here as [ArtifactReport]) whose verdict package report owns; the error
 // is the verdict's (report.Artifact.Err): nil, a [*VerificationError]

@@ -112,7 +112,7 @@ func parseDetachedSignature(data []byte) (ps *parsedSignature, err error) {
 			}
 			ps.unsupported = append(ps.unsupported, describeUnsupported(p.Error))
 		default:
-			return nil, fmt.Errorf("holds a %T packet: a detached signature holds signatures only", p)
+			return nil, fmt.Errorf("holds %s, not a detached signature (gpg --detach-sign)", packetKind(p))
 		}
 	}
 	if len(ps.sigs) == 0 && len(ps.unsupported) == 0 {
@@ -177,6 +177,8 @@ type openpgpCheck struct {
 	// of one primary key in the keyring.
 	groups [][]*openpgp.Entity
 	cfg    *packet.Config
+	// signedAt is the creation time of the signature that verified.
+	signedAt time.Time
 }
 
 // A sigHash hashes the file's bytes for one signature.
@@ -281,7 +283,7 @@ func newSigHash(sig *packet.Signature) *sigHash {
 	}
 	sh := &sigHash{direct: h, wrapped: h}
 	if sig.SigType == packet.SigTypeText {
-		sh.wrapped = openpgp.NewCanonicalTextHash(h)
+		sh.wrapped = newGPGTextHash(h) // as GnuPG canonicalizes (openpgp_text.go)
 	}
 	return sh
 }
@@ -399,6 +401,10 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 		best = pgperrors.ErrUnknownIssuer
 	}
 	res := CheckResult{Kind: KindOpenPGP, Status: StatusFail, Detail: c.describeFailure(best)}
+	if !slices.ContainsFunc(c.ps.sigs, func(sig *packet.Signature) bool { return sig.SigType != packet.SigTypeText }) &&
+		!errors.Is(best, pgperrors.ErrUnknownIssuer) {
+		res.Detail += " (a text-mode signature, gpg --textmode: checked over the file's text with CRLF line endings)"
+	}
 	if errors.Is(best, pgperrors.ErrUnknownIssuer) {
 		res.Signer = c.claimedSigner(c.ps.sigs[0])
 	}
@@ -451,6 +457,7 @@ func (c *openpgpCheck) pass(sig *packet.Signature, k validKey, s Signer, fpr str
 		warnings = append(warnings, fmt.Sprintf("%s: openpgp: accepted legacy algorithms (%s) because the policy allows them for %s (openpgp_legacy)",
 			c.name, strings.Join(legacy, ", "), c.req.Series))
 	}
+	c.signedAt = sig.CreationTime.UTC()
 	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
 	if !k.primary {
 		detail += fmt.Sprintf(" (subkey %X)", k.pub.Fingerprint)

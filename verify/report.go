@@ -40,6 +40,7 @@ const (
 	KindPolicy     = report.KindPolicy
 	KindSBOM       = report.KindSBOM
 	KindLifecycle  = report.KindLifecycle
+	KindRelease    = report.KindRelease
 )
 
 // The statuses of a check; see package report.
@@ -48,23 +49,26 @@ const (
 	StatusFail    = report.StatusFail
 	StatusMissing = report.StatusMissing
 	StatusSkipped = report.StatusSkipped
+	StatusListed  = report.StatusListed
 )
 
 // The reasons; see package report.
 const (
-	ReasonSizeMismatch     = report.ReasonSizeMismatch
-	ReasonDigestMismatch   = report.ReasonDigestMismatch
-	ReasonBadListing       = report.ReasonBadListing
-	ReasonSourcesDisagree  = report.ReasonSourcesDisagree
-	ReasonBadSignature     = report.ReasonBadSignature
-	ReasonSignatureAbsent  = report.ReasonSignatureAbsent
-	ReasonNotAccepted      = report.ReasonNotAccepted
-	ReasonPolicyGap        = report.ReasonPolicyGap
-	ReasonUnsigned         = report.ReasonUnsigned
-	ReasonNotRead          = report.ReasonNotRead
-	ReasonSBOMAbsent       = report.ReasonSBOMAbsent
-	ReasonSBOMMalformed    = report.ReasonSBOMMalformed
-	ReasonSBOMMismatch     = report.ReasonSBOMMismatch
-	ReasonRefused          = report.ReasonRefused
-	ReasonLifecycleUnknown = report.ReasonLifecycleUnknown
+	ReasonSizeMismatch        = report.ReasonSizeMismatch
+	ReasonDigestMismatch      = report.ReasonDigestMismatch
+	ReasonBadListing          = report.ReasonBadListing
+	ReasonSourcesDisagree     = report.ReasonSourcesDisagree
+	ReasonBadSignature        = report.ReasonBadSignature
+	ReasonSignatureAbsent     = report.ReasonSignatureAbsent
+	ReasonNotAccepted         = report.ReasonNotAccepted
+	ReasonPolicyGap           = report.ReasonPolicyGap
+	ReasonUnsigned            = report.ReasonUnsigned
+	ReasonNotRead             = report.ReasonNotRead
+	ReasonSBOMAbsent          = report.ReasonSBOMAbsent
+	ReasonSBOMMalformed       = report.ReasonSBOMMalformed
+	ReasonSBOMMismatch        = report.ReasonSBOMMismatch
+	ReasonRefused             = report.ReasonRefused
+	ReasonLifecycleUnknown    = report.ReasonLifecycleUnknown
+	ReasonWrongRelease        = report.ReasonWrongRelease
+	ReasonSignedBeforeRelease = report.ReasonSignedBeforeRelease
 )

@@ -55,6 +55,7 @@ func LoadTrustedRoot(data []byte) (root.TrustedMaterial, error) {
 		if strings.HasSuffix(msg, "media type:") {
 			msg = "no mediaType" // sigstore-go names the empty media type as ""
 		}
+		msg = trustedRootText(data, msg)
 		return nil, fmt.Errorf("sigstore: trusted root: %s", msg)
 	}
 	if len(tr.FulcioCertificateAuthorities()) == 0 {
@@ -196,67 +197,86 @@ func newSigstoreChecker(tm root.TrustedMaterial, requireSCT bool) (*sigstoreChec
 // it returns no signer; the error is errSigstoreDigestMismatch or a
 // *sigstoreStageError.
 func (c *sigstoreChecker) check(bundleJSON []byte, sha256 []byte, identity, issuer string) (signer string, err error) {
+	signer, _, err = c.checkAt(bundleJSON, sha256, identity, issuer)
+	return signer, err
+}
+
+// checkAt is check, and also returns the earliest of the times the bundle
+// proves the signature existed at (its verified log integrated times and
+// RFC 3161 timestamps), when it verified.
+func (c *sigstoreChecker) checkAt(bundleJSON []byte, sha256 []byte, identity, issuer string) (signer string, signedAt time.Time, err error) {
 	if len(sha256) != 32 {
-		return "", sigstoreError(fmt.Sprintf("want a 32-byte SHA-256 digest, got %d bytes", len(sha256)))
+		return "", time.Time{}, sigstoreError(fmt.Sprintf("want a 32-byte SHA-256 digest, got %d bytes", len(sha256)))
 	}
 	if identity == "" || issuer == "" {
-		return "", sigstoreError("no expected signer identity and issuer")
+		return "", time.Time{}, sigstoreError("no expected signer identity and issuer")
 	}
 	b, err := parseSigstoreBundle(bundleJSON)
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	sc, err := b.SignatureContent()
 	if err != nil {
-		return "", sigstoreStage("bundle", err)
+		return "", time.Time{}, sigstoreStage("bundle", err)
 	}
 	msg := sc.MessageSignatureContent()
 	if msg == nil {
 		// python.org signs files directly; a DSSE envelope is not what it
 		// publishes, and accepting one would widen what is trusted.
-		return "", sigstoreStage("bundle", errors.New("not a message signature (DSSE envelopes are not accepted)"))
+		return "", time.Time{}, sigstoreStage("bundle", errors.New("not a message signature (DSSE envelopes are not accepted)"))
 	}
 	vc, err := b.VerificationContent()
 	if err != nil {
-		return "", sigstoreStage("bundle", err)
+		return "", time.Time{}, sigstoreStage("bundle", err)
 	}
 	leaf := vc.Certificate()
 	if leaf == nil {
-		return "", sigstoreStage("bundle", errors.New("no signing certificate (signed with a bare public key)"))
+		return "", time.Time{}, sigstoreStage("bundle", errors.New("no signing certificate (signed with a bare public key)"))
 	}
 	summary, err := certificate.SummarizeCertificate(leaf)
 	if err != nil {
-		return "", sigstoreStage("certificate", err)
+		return "", time.Time{}, sigstoreStage("certificate", err)
 	}
 	// The message digest is an unauthenticated hint, checked here only to
 	// give a clear message; the signature is verified against sha256 below.
 	if msg.DigestAlgorithm() != protocommon.HashAlgorithm_SHA2_256.String() {
-		return "", sigstoreStage("bundle", fmt.Errorf("signs a %s digest, want SHA2_256", cleanSigstoreText(msg.DigestAlgorithm())))
+		return "", time.Time{}, sigstoreStage("bundle", fmt.Errorf("signs a %s digest, want SHA2_256", cleanSigstoreText(msg.DigestAlgorithm())))
 	}
 	if !bytes.Equal(msg.Digest(), sha256) {
-		return "", errSigstoreDigestMismatch
+		return "", time.Time{}, errSigstoreDigestMismatch
 	}
 	id, err := sgverify.NewShortCertificateIdentity(issuer, "", identity, "")
 	if err != nil {
-		return "", sigstoreError(err.Error())
+		return "", time.Time{}, sigstoreError(err.Error())
 	}
 
+	var times []sgverify.TimestampVerificationResult
 	if sigstoreCompatKey(leaf.PublicKey) {
-		err = c.verifyCompat(b, msg, sha256, id)
+		times, err = c.verifyCompat(b, msg, sha256, id)
 	} else {
 		policy := sgverify.NewPolicy(sgverify.WithArtifactDigest("sha256", sha256), sgverify.WithCertificateIdentity(id))
-		_, err = c.v.Verify(b, policy)
+		var res *sgverify.VerificationResult
+		res, err = c.v.Verify(b, policy)
 		err = mapSigstoreError(err)
+		err = c.errNoLogEntry(b, err)
+		if res != nil {
+			times = res.VerifiedTimestamps
+		}
 	}
 	var idErr *sgverify.ErrNoMatchingCertificateIdentity
 	if errors.As(err, &idErr) {
 		got := formatSigstoreSigner(summary.SubjectAlternativeName, summary.Issuer)
-		return got, &sigstoreIdentityError{Signer: got, Want: formatSigstoreSigner(identity, issuer)}
+		return got, time.Time{}, &sigstoreIdentityError{Signer: got, Want: formatSigstoreSigner(identity, issuer)}
 	}
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
-	return formatSigstoreSigner(summary.SubjectAlternativeName, summary.Issuer), nil
+	for _, ts := range times {
+		if signedAt.IsZero() || ts.Timestamp.Before(signedAt) {
+			signedAt = ts.Timestamp
+		}
+	}
+	return formatSigstoreSigner(summary.SubjectAlternativeName, summary.Issuer), signedAt.UTC(), nil
 }
 
 // sigstoreErrorStages maps the prefixes sigstore-go v1.3.0's Verify puts on
@@ -369,30 +389,33 @@ var sanOID = asn1.ObjectIdentifier{2, 5, 29, 17}
 // that the signature is verified directly with ECDSA over the SHA-256 digest
 // (what the compatibility verifier does after its default verifier fails),
 // so that nothing is written to os.Stderr.
-func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSignatureContent, digest []byte, id sgverify.CertificateIdentity) error {
+func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSignatureContent, digest []byte, id sgverify.CertificateIdentity) ([]sgverify.TimestampVerificationResult, error) {
 	// Transparency log: SET and/or inclusion proof, and entry ↔ bundle
 	// equality (signature, certificate, digest).
 	tlogTimes, err := c.v.VerifyTransparencyLogInclusion(b)
 	if err != nil {
-		return sigstoreStage("transparency log", err)
+		if strings.Contains(err.Error(), "not enough verified log entries") {
+			return nil, c.errNoLogEntry(b, err)
+		}
+		return nil, sigstoreStage("transparency log", err)
 	}
 	// Observer timestamps: the verified integrated times and any RFC 3161
 	// timestamps, against the configured threshold.
 	times, err := c.v.VerifyObserverTimestamps(b, tlogTimes)
 	if err != nil {
-		return sigstoreStage("timestamps", err)
+		return nil, sigstoreStage("timestamps", err)
 	}
 	vc, err := b.VerificationContent()
 	if err != nil {
-		return sigstoreStage("bundle", err)
+		return nil, sigstoreStage("bundle", err)
 	}
 	leaf := vc.Certificate() // a fresh parse, ours to modify
 	if leaf == nil {
-		return sigstoreStage("bundle", errors.New("no signing certificate"))
+		return nil, sigstoreStage("bundle", errors.New("no signing certificate"))
 	}
 	summary, err := certificate.SummarizeCertificate(leaf)
 	if err != nil {
-		return sigstoreStage("certificate", err)
+		return nil, sigstoreStage("certificate", err)
 	}
 	if len(leaf.UnhandledCriticalExtensions) > 0 {
 		var unhandled []asn1.ObjectIdentifier
@@ -409,18 +432,18 @@ func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSig
 	for _, ts := range times {
 		chains, err = verifySigstoreLeaf(ts.Timestamp, leaf, c.tm, intermediates)
 		if err != nil {
-			return sigstoreStage("certificate", err)
+			return nil, sigstoreStage("certificate", err)
 		}
 	}
 	if c.requireSCT {
 		if err := sgverify.VerifySignedCertificateTimestamp(chains, 1, c.tm); err != nil {
-			return sigstoreStage("certificate transparency", err)
+			return nil, sigstoreStage("certificate transparency", err)
 		}
 	}
 	// Signature: ECDSA over the SHA-256 digest of the file.
 	pub, ok := leaf.PublicKey.(*ecdsa.PublicKey)
 	if !ok || !sigstoreCompatKey(pub) {
-		return sigstoreStage("signature", fmt.Errorf("unexpected leaf key %T", leaf.PublicKey))
+		return nil, sigstoreStage("signature", fmt.Errorf("unexpected leaf key %T", leaf.PublicKey))
 	}
 	details := protocommon.PublicKeyDetails_PKIX_ECDSA_P384_SHA_256 //nolint:staticcheck // what old clients used
 	if pub.Curve == elliptic.P521() {
@@ -428,20 +451,20 @@ func (c *sigstoreChecker) verifyCompat(b *bundle.Bundle, msg sgverify.MessageSig
 	}
 	ad, err := signature.GetAlgorithmDetails(details)
 	if err != nil {
-		return sigstoreStage("signature", err)
+		return nil, sigstoreStage("signature", err)
 	}
 	sv, err := signature.LoadVerifierFromAlgorithmDetails(pub, ad)
 	if err != nil {
-		return sigstoreStage("signature", err)
+		return nil, sigstoreStage("signature", err)
 	}
 	if err := sv.VerifySignature(bytes.NewReader(msg.Signature()), bytes.NewReader(nil), options.WithDigest(digest)); err != nil {
-		return sigstoreStage("signature", fmt.Errorf("could not verify message: %w", err))
+		return nil, sigstoreStage("signature", fmt.Errorf("could not verify message: %w", err))
 	}
 	// Identity, last, as the library does.
 	if _, err := (sgverify.CertificateIdentities{id}).Verify(summary); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return times, nil
 }
 
 // verifySigstoreLeaf is sigstore-go v1.3.0's unexported verifyLeafCertificate:

@@ -260,7 +260,7 @@ func TestSigstoreSignatureCoversDigest(t *testing.T) {
 		sc, _ := b.SignatureContent()
 		id, _ := sgverify.NewShortCertificateIdentity(rb.issue, "", rb.identity, "")
 		if sigstoreCompatKey(curveKey(bundleLeafCurve(t, rb.json))) {
-			err = c.verifyCompat(b, sc.MessageSignatureContent(), d, id)
+			_, err = c.verifyCompat(b, sc.MessageSignatureContent(), d, id)
 		} else {
 			_, err = c.v.Verify(b, sgverify.NewPolicy(sgverify.WithArtifactDigest("sha256", d), sgverify.WithCertificateIdentity(id)))
 			err = mapSigstoreError(err)
@@ -623,7 +623,7 @@ func TestSigstoreCompatAgreesWithLibrary(t *testing.T) {
 		}
 		sc, _ := b.SignatureContent()
 		id, _ := sgverify.NewShortCertificateIdentity(v.is, "", v.id, "")
-		ours := c.verifyCompat(b, sc.MessageSignatureContent(), v.digest, id)
+		_, ours := c.verifyCompat(b, sc.MessageSignatureContent(), v.digest, id)
 		var theirs error
 		captureStderr(t, func() {
 			_, theirs = c.v.Verify(b, sgverify.NewPolicy(sgverify.WithArtifactDigest("sha256", v.digest), sgverify.WithCertificateIdentity(id)))

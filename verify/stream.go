@@ -1,11 +1,13 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 
 	"github.com/pyverify/pyverify/internal/readahead"
+	"github.com/pyverify/pyverify/internal/safefs"
 )
 
 // This file is the one path by which an artifact's bytes reach a Check:
@@ -99,19 +101,49 @@ func (s *Stream) Digests() Digests {
 // start to end, in large reads. progress, if set, is told how many bytes
 // each read brings. A file that cannot be opened gives the bare report and
 // the open error; one that fails part-way is reported as [Check.Abort]
-// does.
+// does. A path that is not a regular file (a named pipe, a device, a
+// folder) fails at once, without blocking.
 func (v *Verifier) VerifyFile(path string, t Target, progress func(int64)) (ArtifactReport, error) {
-	f, err := os.Open(path)
+	return v.VerifyFileContext(context.Background(), path, t, progress)
+}
+
+// VerifyFileContext is VerifyFile, stopping between reads when ctx ends
+// (then the error is ctx's cause and the report says nothing was decided).
+func (v *Verifier) VerifyFileContext(ctx context.Context, path string, t Target, progress func(int64)) (ArtifactReport, error) {
+	f, err := safefs.Open(path) // a named pipe or a device is refused at once
 	if err != nil {
 		return ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class)}, err
 	}
 	defer f.Close()
+	return v.VerifyOpenFile(ctx, f, t, progress)
+}
+
+// VerifyOpenFile is VerifyFileContext for a file the caller opened (and
+// closes), read from its start whatever its offset: the bytes verified are
+// those of that very file, not of whatever a path names later.
+func (v *Verifier) VerifyOpenFile(ctx context.Context, f *os.File, t Target, progress func(int64)) (ArtifactReport, error) {
 	readahead.Sequential(f)
-	var r io.Reader = f
+	var r io.Reader = io.NewSectionReader(f, 0, 1<<62)
+	if ctx.Done() != nil {
+		r = &ctxReader{ctx: ctx, r: r}
+	}
 	if progress != nil {
-		r = &countingReader{r: f, add: progress}
+		r = &countingReader{r: r, add: progress}
 	}
 	return v.VerifyReader(t, r)
+}
+
+// ctxReader stops reading when ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.r.Read(p)
 }
 
 // countingWriter feeds a check, telling add how many bytes went by.

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -9,8 +10,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/pyverify/pyverify/binding"
 	"github.com/pyverify/pyverify/names"
+	"github.com/pyverify/pyverify/releasedate"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
@@ -24,6 +28,11 @@ type Verifier struct {
 	sigstore    *sigstoreChecker
 	require     []Kind
 	fingerprint string
+	dates       *releasedate.Table // release days, for the release check
+	// noContent turns off reading the release from the content; only
+	// this package's tests set it, for artifacts whose bytes are not in
+	// their name's format.
+	noContent bool
 }
 
 // An Option changes how a Verifier decides. Options that conflict are
@@ -33,6 +42,7 @@ type Option func(*verifierOptions) error
 type verifierOptions struct {
 	require    []Kind
 	requireSet bool
+	dates      *releasedate.Table
 }
 
 // WithRequire makes the given signature kinds (KindOpenPGP, KindSigstore)
@@ -91,11 +101,19 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 	if err != nil {
 		return nil, &TrustError{err}
 	}
+	if o.dates == nil {
+		o.dates = releasedate.Embedded()
+	}
 	fp, err := fingerprintOfTrust(p, keys, trustedRoot, o.require)
 	if err != nil {
 		return nil, &TrustError{err}
 	}
-	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp}, nil
+	if o.dates != releasedate.Embedded() {
+		// The embedded table is part of the build the fingerprint names.
+		sum := sha256.Sum256([]byte(fp + " release dates " + o.dates.Digest()))
+		fp = hex.EncodeToString(sum[:])
+	}
+	return &Verifier{policy: p, keys: keys, sigstore: sc, require: o.require, fingerprint: fp, dates: o.dates}, nil
 }
 
 // A TrustError reports trust material or options that NewVerifier cannot
@@ -137,6 +155,10 @@ type Target struct {
 	// SHA256Source names where SHA256 was listed ("release page",
 	// "JSON API", "release page and JSON API"), for messages; may be empty.
 	SHA256Source string
+	// ListingHost is the host the release listing (Sources) was read
+	// from when it is not python.org; the release check then says the
+	// binding of a file with no marker in its content rests on that host.
+	ListingHost string
 }
 
 // A Sidecar is a signature file of an artifact.
@@ -166,6 +188,7 @@ type Check struct {
 	hasher   *Hasher
 	finished bool
 	digests  Digests
+	head     *binding.Head // reads the release the content names
 }
 
 // Start begins the check of t. It fails only for an unusable Target: no
@@ -192,6 +215,14 @@ func (v *Verifier) Start(t Target) (*Check, error) {
 	which := DigestSHA256
 	if digestListed(t.MD5) {
 		which |= DigestMD5
+	}
+	format := binding.FormatOf(t.Name)
+	if v.noContent {
+		format = binding.None
+	}
+	c.head = binding.NewHead(format)
+	if !c.head.Done() {
+		sinks = append(sinks, c.head)
 	}
 	c.hasher = NewHasherOf(which, sinks...)
 	return c, nil
@@ -267,7 +298,12 @@ func (c *Check) Finish() (ArtifactReport, error) {
 		err := fmt.Errorf("%s: hashing: %w", c.t.Name, herr)
 		return c.notRead(err), err
 	}
-	rep, err := c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings)
+	m := c.head.Marker()
+	ev := releaseEvidence{marker: &m}
+	if c.pgp != nil && !c.pgp.signedAt.IsZero() {
+		ev.signed = append(ev.signed, signedAt{KindOpenPGP, c.pgp.signedAt})
+	}
+	rep, err := c.v.evaluate(c.t, c.req, c.reqErr, &d, d.SHA256, pgp, warnings, ev)
 	rep.SHA256 = hex.EncodeToString(d.SHA256)
 	return rep, err
 }
@@ -303,7 +339,7 @@ func (c *Check) notRead(cause error) ArtifactReport {
 	if gap := policyGapOf(c.t, c.req, c.reqErr); gap != nil {
 		rep.Checks = append(rep.Checks, policyGapCheck(gap))
 	} else {
-		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore))
+		rep.Checks = append(rep.Checks, notReadCheck(KindOpenPGP), notReadCheck(KindSigstore), notReadCheck(KindRelease))
 	}
 	return rep
 }
@@ -347,7 +383,7 @@ func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error)
 			fmt.Errorf("%s: want a 32-byte SHA-256 digest, got %d bytes", t.Name, len(sha256))
 	}
 	req, reqErr := v.policy.Lookup(t.Version, t.Class)
-	rep, err := v.evaluate(t, req, reqErr, nil, sha256, nil, nil)
+	rep, err := v.evaluate(t, req, reqErr, nil, sha256, nil, nil, releaseEvidence{})
 	rep.SHA256 = hex.EncodeToString(sha256)
 	return rep, err
 }
@@ -356,7 +392,7 @@ func (v *Verifier) VerifyDigest(t Target, sha256 []byte) (ArtifactReport, error)
 // digest is known; pgp is the OpenPGP outcome when the check ran. The steps:
 // digests, the cross-check of the release data's sources, the policy
 // lookup's outcome, the signatures, then the verdict.
-func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests, sha256 []byte, pgp *CheckResult, warnings []string) (ArtifactReport, error) {
+func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests, sha256 []byte, pgp *CheckResult, warnings []string, ev releaseEvidence) (ArtifactReport, error) {
 	rep := ArtifactReport{Name: t.Name, Version: t.Version.String(), Class: string(t.Class), Warnings: warnings}
 	rep.Checks = append(rep.Checks, digestChecks(t, d, sha256)...)
 	if c, ok := CrossCheckResult(t); ok {
@@ -365,8 +401,16 @@ func (v *Verifier) evaluate(t Target, req Requirement, reqErr error, d *Digests,
 	if gap := policyGapOf(t, req, reqErr); gap != nil {
 		rep.Checks = append(rep.Checks, policyGapCheck(gap))
 	} else {
-		pgpRes, sigRes := v.signatureChecks(t, req, sha256, d != nil, pgp)
+		pgpRes, sigRes, sigAt := v.signatureChecks(t, req, sha256, d != nil, pgp)
 		rep.Checks = append(rep.Checks, pgpRes, sigRes)
+		if pgpRes.Status != StatusPass {
+			ev.signed = nil // only signatures that verified say when the file was signed
+		}
+		if sigRes.Status == StatusPass && !sigAt.IsZero() {
+			ev.signed = append(ev.signed, signedAt{KindSigstore, sigAt})
+		}
+		ev.authentic = pgpRes.Status == StatusPass || sigRes.Status == StatusPass
+		rep.Checks = append(rep.Checks, v.releaseCheck(t, ev))
 	}
 	rep.Decide()
 	return rep, rep.Err()
@@ -480,7 +524,7 @@ func sidecarAbsent(what string, s Sidecar) string {
 // is checked as it stands, then the policy's rules say which of them must
 // pass. haveBytes is false for VerifyDigest; pgp is the OpenPGP outcome
 // when it ran.
-func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult) {
+func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, haveBytes bool, pgp *CheckResult) (CheckResult, CheckResult, time.Time) {
 	op := openpgpResult(t, req, haveBytes, pgp)
 	sg := v.sigstoreResult(t, req, sha256)
 	// What the report needs to tell an absent signature nothing needed
@@ -490,7 +534,7 @@ func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, hav
 	v.applyRules(t, req, &op, &sg)
 	signatureReason(&op)
 	signatureReason(&sg)
-	return op.CheckResult, sg.CheckResult
+	return op.CheckResult, sg.CheckResult, sg.at
 }
 
 // A signatureResult is a signature check as it stands, before the rules
@@ -499,6 +543,7 @@ func (v *Verifier) signatureChecks(t Target, req Requirement, sha256 []byte, hav
 type signatureResult struct {
 	CheckResult
 	present bool
+	at      time.Time // when a verified signature was made
 }
 
 // openpgpResult is the OpenPGP check as it stands.
@@ -537,7 +582,8 @@ func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) sign
 		sg.Status, sg.Detail = StatusSkipped, fmt.Sprintf("not counted: the policy names no Sigstore identity for series %s, so a bundle is not trust for it", req.Series)
 	default:
 		sg.present = true
-		signer, err := v.sigstore.check(t.Bundle.Data, sha256, req.Sigstore.SigstoreIdentity, req.Sigstore.SigstoreIssuer)
+		signer, at, err := v.sigstore.checkAt(t.Bundle.Data, sha256, req.Sigstore.SigstoreIdentity, req.Sigstore.SigstoreIssuer)
+		sg.at = at
 		sg.Signer = signer
 		switch {
 		case errors.Is(err, errSigstoreDigestMismatch):

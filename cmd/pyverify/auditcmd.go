@@ -24,19 +24,17 @@ import (
 // maxAuditReport caps a shard report read by --merge.
 const maxAuditReport = 1 << 30
 
-// maxMirrorFile caps an artifact downloaded from a mirror given by URL.
-const maxMirrorFile = 8 << 30
-
 // auditFlags are the flags of 'pyverify audit'.
 type auditFlags struct {
-	trust                trustFlags
-	lifecycle            lifecycleFlags
-	net                  netFlags
-	manifests, state     string
-	shard                string
-	jobs                 int
-	api, full, merge     bool
-	asJSON, jsonl, quiet bool
+	trust                 trustFlags
+	lifecycle             lifecycleFlags
+	net                   netFlags
+	manifests, state      string
+	shard                 string
+	jobs                  int
+	api, full, merge      bool
+	asJSON, jsonl, quiet  bool
+	maxDepth, maxListings int
 }
 
 func cmdAudit(ctx context.Context, u *ui, args []string) error {
@@ -56,6 +54,8 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
+	fs.IntVar(&f.maxDepth, "max-depth", audit.DefaultMaxDepth, "")
+	fs.IntVar(&f.maxListings, "max-listings", audit.DefaultMaxListings, "")
 	pos, err := parseFlags(cmd, fs, args)
 	if err != nil {
 		return err
@@ -72,6 +72,12 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 	}
 	if f.jobs < 1 || f.jobs > 64 {
 		return usagef(cmd, "--jobs: want a number from 1 to 64")
+	}
+	if f.maxDepth < 1 || f.maxDepth > 16 {
+		return usagef(cmd, "--max-depth: want a number from 1 to 16")
+	}
+	if f.maxListings < 1 {
+		return usagef(cmd, "--max-listings: want a positive number")
 	}
 	if f.api && f.manifests != "" {
 		return usagef(cmd, "--api and --manifests: choose one listing")
@@ -104,7 +110,8 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 			return err
 		}
 	}
-	opt := audit.Options{Root: root, Verifier: v, Shard: shard, Jobs: f.jobs, Full: f.full}
+	opt := audit.Options{Root: root, Verifier: v, Shard: shard, Jobs: f.jobs, Full: f.full,
+		MaxDepth: f.maxDepth, MaxListings: f.maxListings}
 	// Every SBOM found next to an artifact must describe it.
 	opt.Extra, opt.ExtraKey = append(opt.Extra, audit.CheckSBOM), audit.SBOMKey
 	if gate != nil {
@@ -191,6 +198,10 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 		if err := opt.State.Commit(); err != nil && runErr == nil {
 			runErr = ioError(err)
 		}
+	}
+	if errors.Is(runErr, audit.ErrTooManyListings) {
+		runErr = inputError(withHint(fmt.Errorf("%s: %w", sanitize(root), runErr),
+			"a python.org mirror has about two thousand folders; --max-listings N raises the cap"))
 	}
 	if runErr != nil {
 		return auditRunError(runErr)
@@ -342,7 +353,7 @@ func readManifestDir(dir string) (audit.Listing, error) {
 // (resumable, as verify's downloads) while the audit's check reads it, and
 // removes the file afterwards: the audit never keeps a mirror's bytes.
 func mirrorStreamer(c *download.Client) audit.Streamer {
-	return func(ctx context.Context, u string, newSink func() (io.Writer, error)) error {
+	return func(ctx context.Context, u string, limit int64, newSink func() (io.Writer, error)) error {
 		tmp, err := os.CreateTemp("", "pyverify-audit-*.part")
 		if err != nil {
 			return err
@@ -350,7 +361,10 @@ func mirrorStreamer(c *download.Client) audit.Streamer {
 		name := tmp.Name()
 		tmp.Close()
 		defer os.Remove(name)
-		_, err = c.Download(ctx, u, name, maxMirrorFile, newSink, nil)
+		_, err = c.Download(ctx, u, name, limit, newSink, nil)
+		if errors.Is(err, download.ErrTooLarge) {
+			return fmt.Errorf("%w: %w", audit.ErrTooLarge, err)
+		}
 		return err
 	}
 }

@@ -32,8 +32,10 @@ type checkFlags struct {
 	version, manifestFile            string
 	size                             string
 	md5, sha256, asc, sigstore, name string
-	jobs                             int
-	asJSON                           bool
+	// as is --as: the python.org name of a file saved under another.
+	as     string
+	jobs   int
+	asJSON bool
 	// SBOMs and pins (sbomcheck.go).
 	sbom           bool
 	spdx, pinsFile string
@@ -56,6 +58,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.StringVar(&f.asc, "asc", "", "")
 	fs.StringVar(&f.sigstore, "sigstore", "", "")
 	fs.StringVar(&f.name, "name", "", "")
+	fs.StringVar(&f.as, "as", "", "")
 	fs.IntVar(&f.jobs, "jobs", defaultCheckJobs(runtime.NumCPU()), "")
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
@@ -93,6 +96,9 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	if !digestForm && f.name != "" {
 		return usagef(cmd, "--name goes with sha256:HEX")
 	}
+	if err := checkAs(cmd, &f, digestForm, len(files)); err != nil {
+		return err
+	}
 	single := f.size != "" || f.md5 != "" || f.sha256 != "" || f.asc != "" || f.sigstore != "" || f.spdx != ""
 	if single && len(files) > 1 {
 		return usagef(cmd, "--size, --md5, --sha256, --asc, --sigstore and --spdx apply to one file; use --manifest for many")
@@ -119,6 +125,7 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	var reports []verify.ArtifactReport
 	var errs []error
 	var targets []verify.Target
+	var notRelease []string
 	if digestForm {
 		rep, target, err := checkDigest(cmd, v, &f, files[0], m)
 		if rep == nil {
@@ -127,6 +134,16 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 		reports, errs = append(reports, *rep), append(errs, err)
 		targets = append(targets, target)
 	} else {
+		// Of many files (check DIR/*), one that is not a release file (a
+		// SHA256SUMS, a README, a folder) is noted and the rest checked.
+		if len(files) > 1 {
+			if files, notRelease = releaseFiles(&f, files, m); len(files) == 0 {
+				return usagef(cmd, "no release file among the files given (%s)", strings.Join(notRelease, "; "))
+			}
+			for _, w := range notRelease {
+				u.warnf("%s", w)
+			}
+		}
 		targets = make([]verify.Target, len(files))
 		sboms := make([]localSBOM, len(files))
 		for i, file := range files {
@@ -149,7 +166,11 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				reports[i], errs[i] = v.VerifyFile(files[i], targets[i], nil)
+				if ctx.Err() != nil {
+					errs[i] = context.Cause(ctx)
+					return
+				}
+				reports[i], errs[i] = v.VerifyFileContext(ctx, files[i], targets[i], nil)
 				if errs[i] != nil && reports[i].Error == "" && !isVerifyOutcome(errs[i]) {
 					reports[i].Error = errs[i].Error()
 				}
@@ -161,13 +182,17 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 			})
 		}
 		wg.Wait()
+		if ctx.Err() != nil {
+			// Ctrl-C or SIGTERM: no verdict on a file read part-way.
+			return ioError(errors.New("interrupted: nothing was decided for the files not read to the end"))
+		}
 	}
 	versions := make([]manifest.Version, len(targets))
 	for i, t := range targets {
 		versions[i] = t.Version
 	}
 	applyGate(gate, reports, versions, errs)
-	rep := &verify.Report{Artifacts: reports}
+	rep := &verify.Report{Artifacts: reports, Warnings: notRelease}
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}
@@ -316,6 +341,9 @@ func isVerifyOutcome(err error) bool {
 // signatures found next to it.
 func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (verify.Target, error) {
 	name := filepath.Base(file)
+	if f.as != "" {
+		name = f.as // the file's python.org name; its sidecars stay FILE.asc, FILE.sigstore
+	}
 	t := verify.Target{Name: name, Class: manifest.ClassOf(name)}
 	if st, err := os.Stat(file); err != nil {
 		return t, inputError(withHint(&fileError{"read", file, err},
@@ -334,6 +362,9 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 		return t, err
 	}
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
+		return t, err
+	}
+	if err := packagerName(f, name, t.Version); err != nil {
 		return t, err
 	}
 	if err := expectedFromFlags(cmd, f, &t); err != nil {
@@ -573,4 +604,34 @@ func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed in
 		}
 	}
 	return code, failed
+}
+
+// releaseFiles splits files into those to check and notes on the others:
+// folders, special files and files whose name names no release (when no
+// --version or --manifest says which). A path that does not exist stays,
+// to fail as it would alone.
+func releaseFiles(f *checkFlags, files []string, m *manifest.Manifest) (keep, notes []string) {
+	for _, file := range files {
+		st, err := os.Stat(file)
+		switch {
+		case err != nil:
+			keep = append(keep, file)
+		case st.IsDir():
+			notes = append(notes, sanitize(file)+": a folder, not a release file: not checked")
+		case !st.Mode().IsRegular():
+			notes = append(notes, sanitize(file)+": not a regular file: not checked")
+		default:
+			// A name that names no release and no class of release file
+			// (SHA256SUMS, README.txt), unless the manifest lists it.
+			name := filepath.Base(file)
+			_, verr := names.VersionFromFileName(name)
+			listed, _ := listedIn(f, name, m)
+			if verr != nil && names.ClassOf(name) == names.ClassOther && listed == nil {
+				notes = append(notes, sanitize(file)+": not a release file: not checked")
+				continue
+			}
+			keep = append(keep, file)
+		}
+	}
+	return keep, notes
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/manifest"
 )
 
@@ -190,6 +191,11 @@ func flagError(set *flag.FlagSet, err error) string {
 // describeErr words an error for a report line: file system errors as
 // "cannot read PATH: no such file", others as they are.
 func describeErr(err error) string {
+	var pl *pipeline.PlaceError
+	if errors.As(err, &pl) {
+		// "NAME: verified, but cannot be placed at PATH: why".
+		return sanitize(pl.Error())
+	}
 	var le *os.LinkError
 	if errors.As(err, &le) {
 		return fmt.Sprintf("cannot move %s to %s: %s", sanitize(le.Old), sanitize(le.New), fsReason("move", le.Err))
@@ -211,6 +217,7 @@ func describeErr(err error) string {
 type stickyWriter struct {
 	w   io.Writer
 	err error
+	n   int64 // bytes written
 }
 
 func (s *stickyWriter) Write(p []byte) (int, error) {
@@ -218,6 +225,7 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 		return 0, s.err
 	}
 	n, err := s.w.Write(p)
+	s.n += int64(n)
 	if err != nil {
 		s.err = err
 	}

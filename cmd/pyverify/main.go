@@ -101,13 +101,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitCode(err)
 	var reported *reportedError
+	msg := ""
 	if !errors.As(err, &reported) {
-		u.errorf("%s", oneLine(err))
+		msg = oneLine(err)
 	} else if reported.msg != "" {
-		u.errorf("%s", sanitize(reported.msg))
+		msg = sanitize(reported.msg)
 	}
-	if hint := hintOf(err); hint != "" {
+	if msg != "" {
+		u.errorf("%s", msg)
+	}
+	hint := hintOf(err)
+	if hint != "" {
 		u.hintf("%s", hint)
+	}
+	if out.n == 0 && out.err == nil && wantsJSON(rest) {
+		// Nothing was printed: the run failed before its report.
+		u.printJSON(failureJSON(cmd, msg, hint, code))
 	}
 	return code
 }
@@ -181,7 +190,10 @@ func exitCode(err error) int {
 		return exitFailed
 	case errors.As(err, &de):
 		return exitUsage
-	case download.IsNetwork(err):
+	case download.IsNetwork(err), errors.As(err, new(*download.HTTPError)), errors.Is(err, download.ErrRedirectRefused):
+		// A download that failed: the network, an HTTP error status
+		// (404 included: a release python.org does not have is marked
+		// bad input where its page is read), a refused redirect.
 		return exitIO
 	case errors.Is(err, context.Canceled), errors.As(err, &pathErr), errors.As(err, &linkErr):
 		// File system failures that were not marked as bad input: the

@@ -84,6 +84,7 @@ func TestScripts(t *testing.T) {
 			"touch":     cmdTouch,
 			"listings":  cmdListings,
 			"lockstate": cmdLockState,
+			"mkfifo":    cmdMkfifo,
 		},
 	})
 }
@@ -118,7 +119,8 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 
 // fault PATH KIND: make the server misbehave for PATH. KIND is 503=N,
 // 429=N (no Retry-After), 429=N/SECONDS (with Retry-After: SECONDS),
-// reset=N (bytes), extra=N (bytes) or stall.
+// reset=N (bytes), extra=N (bytes), stall, status=N (answer with HTTP
+// status N) or redirect=URL.
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: fault PATH KIND")
@@ -139,6 +141,10 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 		f.ExtraBytes = n
 	case "stall":
 		f.Stall = true
+	case "status":
+		f.Status = int(n)
+	case "redirect":
+		f.RedirectTo = val
 	default:
 		ts.Fatalf("unknown fault %q", args[1])
 	}
@@ -300,4 +306,12 @@ func cmdLockState(ts *testscript.TestScript, neg bool, args []string) {
 	st, err := audit.OpenState(ts.MkAbs(args[0]))
 	ts.Check(err)
 	ts.Defer(st.Close)
+}
+
+// mkfifo FILE: make a named pipe, which nothing writes to.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo FILE")
+	}
+	ts.Check(mkfifo(ts.MkAbs(args[0])))
 }

@@ -70,7 +70,7 @@ func (p *pinsProofFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.cache, "cache", "", "")
 	p.net.register(fs)
 	p.proofOnlyFlags = []string{"format", "bundles", "download", "allow-unproven", "jsonl", "cache",
-		"base-url", "allow-http-unsafe", "retries", "stall-timeout"}
+		"base-url", "allow-http-unsafe", "retries", "stall-timeout", "min-rate"}
 }
 
 // parsed records which flags were given, and sets check's --pins for the
@@ -127,7 +127,7 @@ type pinsCheckTrustRef struct {
 
 // checkPinsByDigest proves the pins of every --pins file.
 func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p *pinsProofFlags) error {
-	for _, name := range []string{"size", "md5", "sha256", "asc", "sigstore", "name", "manifest", "version", "sbom", "spdx",
+	for _, name := range []string{"size", "md5", "sha256", "asc", "sigstore", "name", "as", "manifest", "version", "sbom", "spdx",
 		"deny-eol", "deny-prerelease", "deny-security-only"} {
 		if p.set[name] {
 			return usagef(cmd, "--%s applies to FILE arguments, not to proving pins by digest", name)

@@ -23,6 +23,7 @@ type netFlags struct {
 	allowHTTPUnsafe bool
 	retries         int
 	stallTimeout    time.Duration
+	minRate         int64
 }
 
 func (n *netFlags) register(fs *flag.FlagSet) {
@@ -30,7 +31,11 @@ func (n *netFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&n.allowHTTPUnsafe, "allow-http-unsafe", false, "")
 	fs.IntVar(&n.retries, "retries", 4, "")
 	fs.DurationVar(&n.stallTimeout, "stall-timeout", 30*time.Second, "")
+	fs.Int64Var(&n.minRate, "min-rate", defaultMinRate, "")
 }
+
+// defaultMinRate is --min-rate's default, in bytes per second.
+const defaultMinRate = 1024
 
 // client builds the download client for --base-url: links to
 // https://www.python.org/ are fetched from the base URL instead.
@@ -46,6 +51,9 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 	if n.stallTimeout <= 0 {
 		return nil, nil, usagef(cmd, "--stall-timeout: want a positive duration such as 30s")
 	}
+	if n.minRate < 0 {
+		return nil, nil, usagef(cmd, "--min-rate: want a number of bytes per second (0: no minimum)")
+	}
 	retries := n.retries
 	if retries == 0 {
 		retries = -1 // download.Client: negative means no retries
@@ -54,6 +62,7 @@ func (n *netFlags) client(cmd string) (*download.Client, *url.URL, error) {
 		AllowHTTPUnsafe: n.allowHTTPUnsafe,
 		Retries:         retries,
 		StallTimeout:    n.stallTimeout,
+		MinRate:         n.minRate,
 		UserAgent:       "pyverify/" + buildVersion(),
 	}
 	if base.String() != defaultBaseURL {
@@ -75,7 +84,7 @@ func readRelease(ctx context.Context, u *ui, c *download.Client, base *url.URL, 
 		release.APIOnly:  "the JSON API",
 	}[mode]
 	u.infof("reading the file table of %s from %s (%s)", v, base, what)
-	rel, err := release.Load(ctx, c.ReleaseFetcher(), v, mode)
+	rel, err := loadFrom(ctx, c, v, mode)
 	if err != nil {
 		return nil, releaseError(err, mode)
 	}
@@ -94,10 +103,20 @@ func releaseError(err error, mode release.Mode) error {
 	var de *manifest.DataError
 	var ue *release.UnreachableError
 	switch {
-	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue):
+	case errors.Is(err, download.ErrNotFound) && !errors.As(err, &ue),
+		errors.As(err, &ue) && !download.IsNetwork(ue.V2) && !download.IsNetwork(ue.V1):
+		// Neither the page nor (with --api) either API has the release.
 		return inputError(withHint(err, "%s", checkVersionHint))
-	case errors.As(err, &de) && mode == release.Both:
+	case errors.Is(err, download.ErrTooLarge):
+		// A page or API answer larger than any python.org sends (or a
+		// gzip bomb) is bad input, like a malformed one.
+		return inputError(withHint(err, "is --base-url a python.org mirror? Its release pages and API answers are far smaller"))
+	case errors.As(err, &de) && mode == release.Both && strings.Contains(de.Source, "/api/"):
+		// Only an API answer is blamed on the API: a page that is not a
+		// release page gets fallbackHint's question about --base-url.
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")
+	case errors.As(err, new(*download.HTTPError)) && !download.IsNetwork(err):
+		return withHint(err, "the server refused the request; check --base-url, or try again later")
 	}
 	return err
 }
@@ -112,9 +131,22 @@ func loadRelease(ctx context.Context, c *download.Client, v manifest.Version, pa
 	case api:
 		mode = release.APIOnly
 	}
-	rel, err := release.Load(ctx, c.ReleaseFetcher(), v, mode)
+	rel, err := loadFrom(ctx, c, v, mode)
 	if err != nil {
 		return nil, releaseError(err, release.PageOnly)
 	}
 	return rel.Reconciled()
+}
+
+// loadFrom loads release v through c, naming in the release and its errors
+// the addresses c read (--base-url's), not python.org's.
+func loadFrom(ctx context.Context, c *download.Client, v manifest.Version, mode release.Mode) (*release.Release, error) {
+	rel, err := release.Load(ctx, c.ReleaseFetcher(), v, mode)
+	return release.ReadFrom(rel, err, func(u string) string {
+		r, err := c.Resolve(u)
+		if err != nil {
+			return u
+		}
+		return r.String()
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/pyverify/pyverify/internal/safefs"
 	"github.com/pyverify/pyverify/internal/safetext"
 	"github.com/pyverify/pyverify/verify"
 )
@@ -52,7 +52,7 @@ func badTrustFile(flagName, path string, err error) error {
 // readCapped reads a whole local file of at most limit bytes. Its errors
 // are *fileError: "cannot read PATH: no such file".
 func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := safefs.Open(path) // a named pipe or a device is refused at once
 	if err != nil {
 		return nil, &fileError{"read", path, err}
 	}

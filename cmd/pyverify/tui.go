@@ -144,6 +144,7 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 	if rep.Lifecycle != nil {
 		kinds = append(slices.Clip(kinds), verify.KindLifecycle)
 	}
+	kinds = append(slices.Clip(kinds), verify.KindRelease)
 	tw := tabwriter.NewWriter(u.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "RESULT\tFILE\t")
 	for _, k := range kinds {
@@ -231,6 +232,9 @@ func (u *ui) printSources(rep *verify.Report) {
 			names = append(names, s.Name)
 		}
 		fmt.Fprintf(u.stdout, "sources: %s\n", strings.Join(names, ", "))
+	}
+	if rep.ListingFrom != "" {
+		fmt.Fprintf(u.stdout, "listing from %s, files from %s\n", sanitize(rep.ListingFrom), sanitize(rep.FilesFrom))
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(u.stdout, "warning: %s\n", sanitize(w))

@@ -98,6 +98,14 @@ the run: a 429 is neither retried nor waited for), the run goes on
 with the page alone and warns; an API that answers with malformed data
 stops the run (exit 2). The report lists the sources read.
 
+Each file is bound to the release asked for (the report's release check):
+the listing may name only files python.org's naming gives that release
+(anything else stops the run, exit 2, before any download); a source
+tarball must unpack into Python-VERSION/ (read from the head of the
+stream while it is hashed); and no signature may be dated well before the
+release came out (pyverify's own table of release dates). A file whose
+content or signing time names another release never reaches --dest.
+
 Flags:
     --os CLASSES      only these classes: source, windows, macos, android, ios,
                       windows-manifest, docs, other (comma-separated)
@@ -106,6 +114,10 @@ Flags:
     --base-url URL    python.org or a mirror with its layout
                       (default https://www.python.org); links to
                       https://www.python.org/ are fetched from it instead
+    --mirror URL      download the files and their signatures from this
+                      mirror (python.org's layout), while the file table
+                      comes from python.org (or --base-url); the report
+                      names both addresses
     --page-only       read the file table from the release page alone,
                       without the cross-check
     --api             read the file table from the JSON API alone
@@ -115,6 +127,9 @@ Flags:
                       not for an unknown host or a refusal by this machine)
     --stall-timeout D give up on a download that receives nothing for D
                       (default 30s), then retry; it resumes where it stopped
+    --min-rate N      give up, then retry, when a download brings fewer than
+                      N bytes a second over a stretch of --stall-timeout
+                      (default 1024; 0: no minimum)
     --allow-http-unsafe
                       allow plain http to hosts other than loopback
     --sbom            also fetch each file's SPDX SBOM, where the release lists
@@ -137,6 +152,9 @@ Examples:
 
     Verify against a mirror with python.org's layout:
     $ pyverify verify 3.12.4 --base-url https://mirror.example.org/python
+
+    Take the file table from python.org, the files from a mirror:
+    $ pyverify verify 3.12.4 --os source --mirror https://mirror.example.org/python
 
     Keep the SBOMs, bound to the verified tarballs, next to them:
     $ pyverify verify 3.13.1 --os source --dest ./dl --sbom-dest ./dl
@@ -182,6 +200,10 @@ Exit status 0 only when every pin was proven (unproven ones too with
 
 Flags:
     --version VERSION  the release the files belong to (default: from the name)
+    --as NAME          check one FILE saved under another name (a packager's
+                       python3.13_3.13.5.orig.tar.xz) as the python.org file
+                       NAME, such as Python-3.13.5.tar.xz; signatures are still
+                       looked for next to FILE, or given with --asc, --sigstore
     --manifest FILE    expected sizes and digests from a saved manifest
                        ('pyverify manifest --json')
     --size N           expected size in bytes (one file only)
@@ -220,7 +242,8 @@ Flags of --pins with no FILE:
     --cache DIR        where fetched bundles and downloads are kept (default:
                        the user cache directory); a cached bundle is verified
                        again each time
-    --retries N, --stall-timeout D, --allow-http-unsafe   as for 'verify'
+    --retries N, --stall-timeout D, --min-rate N, --allow-http-unsafe
+                       as for 'verify'
 
 ` + trustFlagsText + `
 ` + lifecycleFlagsText + `
@@ -229,6 +252,9 @@ Examples:
     $ pyverify check --manifest manifest.json downloads/*
     $ pyverify check --pins SHA256SUMS downloads/Python-3.13.1.tar.xz
     $ pyverify check Python-3.12.4.tgz --deny-eol --deny-security-only
+    $ pyverify check python3.13_3.13.5.orig.tar.xz --as Python-3.13.5.tar.xz
+    $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
+          --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
     Prove the digests pyenv pins, a Dockerfile's, and a Homebrew formula's:
     $ pyverify check --pins pyenv/plugins/python-build/share/python-build
@@ -236,8 +262,6 @@ Examples:
     Offline, from a mirror's tree of bundles; OpenPGP-only releases downloaded:
     $ pyverify check --pins versions.json --bundles /srv/mirror/ftp/python
     $ pyverify check --pins SHA256SUMS --download
-    $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
-          --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
 
 ` + exitCodesText
 
@@ -260,6 +284,8 @@ Flags:
                      --page, the two are cross-checked
     --retries N      retries after a connection error or a 5xx answer (default 4)
     --stall-timeout D  give up on a response that sends nothing for D (default 30s)
+    --min-rate N     give up on a response slower than N bytes a second
+                     (default 1024; 0: no minimum)
     --allow-http-unsafe
                      allow plain http to hosts other than loopback
 
@@ -395,7 +421,8 @@ to an artifact must describe it: its CPython package's SHA-256 must be the
 verified artifact's.
 
 Every problem has a kind: missing, extra, size, digest, bad-signature,
-missing-signature, unsigned, policy-gap, unreadable, orphan-sidecar,
+missing-signature, unsigned, policy-gap, unreadable, link-outside-root (a
+symbolic link to a file outside ROOT, never read), orphan-sidecar,
 lifecycle (a release a --deny-* gate refuses), and sbom (an SBOM that is
 malformed or describes another file).
 Problems are listed on standard output (or the report, with --json or
@@ -422,8 +449,13 @@ Flags:
     --quiet          no summary table, progress or counts on standard error
     --base-url URL   where --api reads python.org
                      (default https://www.python.org)
-    --retries N, --stall-timeout D, --allow-http-unsafe
+    --retries N, --stall-timeout D, --min-rate N, --allow-http-unsafe
                      as for 'pyverify verify', for a mirror given by URL
+    --max-depth N    folder levels walked below a release directory
+                     (default 3); deeper folders are listed as skipped
+    --max-listings N folders listed at most (default 20000): a tree larger
+                     than that (a web server generating listings without
+                     end) stops the audit (exit 2)
 
 ` + trustFlagsText + `
 ` + lifecycleFlagsText + `

@@ -35,6 +35,9 @@ type verifyFlags struct {
 	// SBOMs (pipeline.Options).
 	sbom     bool
 	sbomDest string
+	// mirror is --mirror: files from it, the listing from --base-url.
+	mirror  string
+	origins *origins
 }
 
 func cmdVerify(ctx context.Context, u *ui, args []string) error {
@@ -47,7 +50,7 @@ func cmdVerify(ctx context.Context, u *ui, args []string) error {
 	if err != nil {
 		return err
 	}
-	return finishVerify(u, rel, results, gate, f.version, f.asJSON)
+	return finishVerify(u, rel, results, gate, f.version, f.asJSON, f.origins)
 }
 
 // verifyRelease runs the steps of 'pyverify verify' (and 'pyverify pins'):
@@ -78,11 +81,17 @@ func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*rel
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := onBaseHost(client, base, rel.Manifest, arts); err != nil {
+	if f.origins, err = f.mirrorOrigins(cmd, client, base); err != nil {
 		return nil, nil, nil, err
 	}
+	if err := onBaseHost(f.origins.filesClient, f.origins.files, rel.Manifest, arts); err != nil {
+		return nil, nil, nil, err
+	}
+	if !isPythonOrg(f.origins.files) {
+		u.infof("downloading the files from %s", sanitize(f.origins.files.String()))
+	}
 	opt := pipeline.Options{
-		Client: client, Verifier: v, Version: f.version,
+		Client: f.origins.filesClient, Verifier: v, Version: f.version,
 		CacheDir: f.cache, Dest: f.dest, Jobs: f.jobs,
 		SBOM: f.sbom, SBOMDest: f.sbomDest,
 	}
@@ -90,6 +99,7 @@ func verifyRelease(ctx context.Context, u *ui, cmd string, f *verifyFlags) (*rel
 		// A release the gates refuse never reaches --dest.
 		opt.Admit = func(rep *verify.ArtifactReport) error { return gate.Apply(rep, f.version, nil) }
 	}
+	opt.Describe = f.origins.describe(rel.Describe)
 	results := runPipeline(ctx, u, arts, rel, opt)
 	if ctx.Err() != nil {
 		return nil, nil, nil, ioError(errors.New("interrupted: partial downloads are kept in the cache and resumed next time"))
@@ -120,6 +130,7 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	fs.BoolVar(&u.quiet, "quiet", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
 	fs.StringVar(&f.sbomDest, "sbom-dest", "", "")
+	fs.StringVar(&f.mirror, "mirror", "", "")
 	if more != nil {
 		more(fs)
 	}
@@ -135,6 +146,11 @@ func parseVerifyFlags(cmd string, u *ui, args []string, more func(*flag.FlagSet)
 	}
 	if f.jobs < 1 || f.jobs > 16 {
 		return nil, usagef(cmd, "--jobs: want a number from 1 to 16")
+	}
+	if f.mirror != "" {
+		if _, err := f.mirrorURL(cmd); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case apiOnly && pageOnly:
@@ -200,7 +216,10 @@ func onBaseHost(client *download.Client, base *url.URL, m *manifest.Manifest, ar
 // described by the release data's sources.
 func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *release.Release, opt pipeline.Options) []pipeline.Result {
 	bar := newProgress(u, arts)
-	opt.Progress, opt.Describe = bar.add, rel.Describe
+	opt.Progress = bar.add
+	if opt.Describe == nil {
+		opt.Describe = rel.Describe
+	}
 	results := pipeline.Run(ctx, arts, opt)
 	bar.finish()
 	return results
@@ -209,7 +228,7 @@ func runPipeline(ctx context.Context, u *ui, arts []manifest.Artifact, rel *rele
 // finishVerify turns the pipeline's results into the report.
 // The lifecycle gate, if any, judges every artifact the pipeline did not
 // already admit.
-func finishVerify(u *ui, rel *release.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool) error {
+func finishVerify(u *ui, rel *release.Release, results []pipeline.Result, gate *lifecycle.Gate, version manifest.Version, asJSON bool, o *origins) error {
 	reports, errs, cached := outcomes(results)
 	versions := make([]manifest.Version, len(results))
 	for i := range versions {
@@ -217,6 +236,7 @@ func finishVerify(u *ui, rel *release.Release, results []pipeline.Result, gate *
 	}
 	applyGate(gate, reports, versions, errs)
 	rep := &verify.Report{Sources: rel.Sources, Warnings: rel.Warnings, Artifacts: reports}
+	o.report(rep)
 	if gate != nil {
 		rep.Lifecycle = gate.Context()
 	}

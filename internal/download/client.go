@@ -75,6 +75,14 @@ type Client struct {
 	// (default 30s); the attempt is then retried.
 	StallTimeout time.Duration
 
+	// MinRate, if positive, is the slowest transfer accepted, in bytes per
+	// second, measured over each stretch of StallTimeout: an attempt whose
+	// body brings fewer bytes than that in such a stretch (a server that
+	// trickles a byte at a time, which the stall timeout never catches) is
+	// aborted, and retried like a stall. Every attempt is then bounded in
+	// time by the size of what it may bring.
+	MinRate int64
+
 	// UserAgent, if not empty, is sent as the User-Agent header.
 	UserAgent string
 

@@ -11,8 +11,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/pyverify/pyverify/internal/safefs"
 	"github.com/pyverify/pyverify/internal/safetext"
 )
 
@@ -51,7 +53,9 @@ func (c *Client) Fetch(ctx context.Context, rawURL string, limit int64) ([]byte,
 	return buf.Bytes(), nil
 }
 
-// Download streams rawURL into the file partPath (created if missing) and
+// Download streams rawURL into the file partPath (created if missing; a
+// symbolic link or anything but a regular file of the user's there is
+// replaced, see safefs.OpenOwnReplacing) and
 // into the writer returned by newSink, and returns the total size.
 //
 // If partPath already holds n bytes (from an interrupted earlier run; more
@@ -84,7 +88,10 @@ func (c *Client) Download(ctx context.Context, rawURL, partPath string, limit in
 	if progress == nil {
 		progress = func(int64) {}
 	}
-	f, err := os.OpenFile(partPath, os.O_RDWR|os.O_CREATE, 0o666)
+	// The part file is pyverify's own: a symbolic link, a named pipe or
+	// another user's file planted in its place is removed, never written
+	// through.
+	f, err := safefs.OpenOwnReplacing(partPath, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return 0, &transferError{err, false}
 	}
@@ -306,38 +313,82 @@ func (c *Client) get(ctx context.Context, u *url.URL, h http.Header) (*http.Resp
 		return nil, err
 	}
 	st := c.stallTimeout()
-	resp.Body = &body{
-		rc:     resp.Body,
-		ctx:    ctx,
-		actx:   actx,
-		cancel: cancel,
-		stall:  st,
-		timer:  time.AfterFunc(st, func() { cancel(&timeoutError{"no data", st}) }),
+	b := &body{
+		rc:      resp.Body,
+		ctx:     ctx,
+		actx:    actx,
+		cancel:  cancel,
+		stall:   st,
+		minRate: c.MinRate,
+		start:   time.Now(),
+		timer:   time.AfterFunc(st, func() { cancel(&timeoutError{"no data", st}) }),
 	}
+	if c.MinRate > 0 {
+		// Checked by a timer too, so that a read that trickles in
+		// without end is cut as well.
+		b.rateTimer = time.AfterFunc(st, b.checkRate)
+	}
+	resp.Body = b
 	return resp, nil
 }
 
-// body is a response body whose reads are bounded by the stall timeout.
+// body is a response body whose reads are bounded by the stall timeout and
+// the minimum rate.
 type body struct {
 	rc        io.ReadCloser
 	ctx, actx context.Context
 	cancel    context.CancelCauseFunc
 	stall     time.Duration
 	timer     *time.Timer
+
+	minRate   int64
+	rateTimer *time.Timer
+	mu        sync.Mutex
+	start     time.Time // of the current stretch
+	n         int64     // bytes read in the current stretch
+	closed    bool
 }
 
 func (b *body) Read(p []byte) (int, error) {
 	b.timer.Reset(b.stall)
 	n, err := b.rc.Read(p)
 	b.timer.Stop()
+	if b.minRate > 0 && n > 0 {
+		b.mu.Lock()
+		b.n += int64(n)
+		b.mu.Unlock()
+	}
 	if err != nil && err != io.EOF {
 		err = classify(b.ctx, b.actx, err)
 	}
 	return n, err
 }
 
+// checkRate ends a stretch of the stall timeout's length: the attempt is
+// cancelled if fewer than minRate bytes a second arrived in it.
+func (b *body) checkRate() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	elapsed := time.Since(b.start)
+	if float64(b.n) < float64(b.minRate)*elapsed.Seconds() {
+		b.cancel(&timeoutError{fmt.Sprintf("slower than %d bytes/s", b.minRate), b.stall})
+		return
+	}
+	b.start, b.n = time.Now(), 0
+	b.rateTimer.Reset(b.stall)
+}
+
 func (b *body) Close() error {
 	b.timer.Stop()
+	if b.rateTimer != nil {
+		b.mu.Lock()
+		b.closed = true
+		b.rateTimer.Stop()
+		b.mu.Unlock()
+	}
 	err := b.rc.Close()
 	b.cancel(nil)
 	return err

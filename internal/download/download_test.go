@@ -997,3 +997,38 @@ func BenchmarkDownload(b *testing.B) {
 		}
 	}
 }
+
+// A server that trickles a byte at a time, faster than the stall timeout,
+// would keep a download alive for hours: MinRate cuts it.
+func TestTrickleBelowMinRateIsCut(t *testing.T) {
+	data := testData(100_000)
+	s := newServer(t, func(_ *server, _ int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+		for i := range data {
+			if _, err := w.Write(data[i : i+1]); err != nil {
+				return
+			}
+			http.NewResponseController(w).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
+	c := testClient()
+	c.StallTimeout = 200 * time.Millisecond // a byte every 20ms is no stall
+	c.MinRate = 1000
+	c.Retries = 1
+	start := time.Now()
+	r := fetchFile(t, c, s.URL+"/f.tgz", partPath(t), int64(len(data)))
+	if want := s.URL + "/f.tgz: slower than 1000 bytes/s for 200ms after 2 attempts"; r.err == nil || r.err.Error() != want {
+		t.Errorf("error %v, want %q", r.err, want)
+	}
+	if !IsNetwork(r.err) {
+		t.Errorf("IsNetwork(%v) = false", r.err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("took %v", time.Since(start))
+	}
+}

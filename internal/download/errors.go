@@ -100,10 +100,15 @@ func (e *timeoutError) Error() string   { return fmt.Sprintf("%s for %v", e.what
 func (e *timeoutError) Timeout() bool   { return true }
 func (e *timeoutError) Temporary() bool { return true }
 
+// ErrRedirectRefused is matched (with errors.Is) by the error of a request
+// whose redirect the policy refused (see Client). It is not retried.
+var ErrRedirectRefused = errors.New("redirect refused")
+
 // redirectError is returned by the redirect policy.
 type redirectError struct{ msg string }
 
-func (e *redirectError) Error() string { return e.msg }
+func (e *redirectError) Error() string        { return e.msg }
+func (e *redirectError) Is(target error) bool { return target == ErrRedirectRefused }
 
 // sizeError reports a body longer than its limit; it matches ErrTooLarge.
 type sizeError struct {

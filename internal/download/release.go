@@ -23,6 +23,7 @@ func (c *Client) ReleaseFetcher() release.Fetcher {
 		fe := &release.FetchError{Err: err, NotFound: errors.Is(err, ErrNotFound)}
 		if isHTTP {
 			fe.Brief = "HTTP " + he.Status
+			fe.StatusCode = he.StatusCode
 			if he.Attempts > 1 {
 				fe.Brief += fmt.Sprintf(" after %d attempts", he.Attempts)
 			}

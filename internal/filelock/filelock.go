@@ -9,8 +9,11 @@ package filelock
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"time"
+
+	"github.com/pyverify/pyverify/internal/safefs"
 )
 
 // ErrLocked is returned by Open when another open file holds the lock.
@@ -21,17 +24,32 @@ const pollInterval = 100 * time.Millisecond
 
 // Open opens (creating it if needed) the lock file at path and locks it
 // without waiting: ErrLocked when it is held. Close the file to unlock.
+//
+// The lock file must be a regular file: a symbolic link (never followed) or
+// anything else in its place is refused. A lock file that is removed or
+// replaced between its opening and its locking is not a lock: Open then
+// tries again, so that the file it locks is the one at path.
 func Open(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := tryLock(f); err != nil {
+	for range 8 {
+		f, err := safefs.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		if err := tryLock(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if safefs.SameFile(f, path) {
+			return f, nil
+		}
 		f.Close()
-		return nil, err
 	}
-	return f, nil
+	return nil, fmt.Errorf("%s: replaced again and again while being locked", path)
 }
+
+// TryLock locks the open file f without waiting: ErrLocked when another
+// open file holds the lock. Closing f unlocks it.
+func TryLock(f *os.File) error { return tryLock(f) }
 
 // Wait is Open, waiting while another process holds the lock, until ctx is
 // done (then it returns ctx's error).

@@ -59,6 +59,12 @@ type Fault struct {
 	// Stall sends the headers and half of the body, then hangs until the
 	// request's context ends (the client gives up) or the server is closed.
 	Stall bool
+	// Status, if not 0, answers every request with this HTTP status (such
+	// as 403 or 418) and a short text body.
+	Status int
+	// RedirectTo, if set, answers every request with a 302 redirect to
+	// this URL.
+	RedirectTo string
 }
 
 // maxRequests bounds the request log of a long-running server.
@@ -152,6 +158,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault.Fail503 > 0 {
 		http.Error(w, "503 service unavailable (injected)", http.StatusServiceUnavailable)
+		return
+	}
+	if fault.Status != 0 {
+		http.Error(w, fmt.Sprintf("%d (injected)", fault.Status), fault.Status)
+		return
+	}
+	if fault.RedirectTo != "" {
+		http.Redirect(w, r, fault.RedirectTo, http.StatusFound)
 		return
 	}
 	if fault.Fail429 > 0 {

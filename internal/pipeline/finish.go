@@ -22,9 +22,9 @@ import (
 )
 
 // finish completes an artifact that verified (res.Report.OK) as target,
-// whose verified bytes are at cached: its SBOM is bound if asked for, then
-// the SBOM, and the artifact with its signatures, are placed.
-func finish(ctx context.Context, res Result, cached string, target verify.Target, opt Options) Result {
+// whose verified bytes are the open file src: its SBOM is bound if asked
+// for, then the SBOM, and the artifact with its signatures, are placed.
+func finish(ctx context.Context, res Result, src *os.File, target verify.Target, opt Options) Result {
 	var bound []byte
 	if opt.SBOM {
 		var err error
@@ -41,7 +41,7 @@ func finish(ctx context.Context, res Result, cached string, target verify.Target
 		}
 		res.SBOMPath = filepath.Join(opt.SBOMDest, name)
 	}
-	res.Path, res.Err = placeVerified(cached, opt.Dest, res.Artifact.Name, target, res.Report)
+	res.Path, res.Err = placeVerified(src, opt.Dest, res.Artifact.Name, target, res.Report)
 	return res
 }
 
@@ -49,7 +49,7 @@ func finish(ctx context.Context, res Result, cached string, target verify.Target
 // verified it (FILE.asc, FILE.sigstore), so that 'pyverify check FILE' can
 // verify it again offline. A signature the checks did not pass (one the
 // policy ignores for the release) is not placed.
-func placeVerified(src, dest, name string, t verify.Target, rep verify.ArtifactReport) (string, error) {
+func placeVerified(src *os.File, dest, name string, t verify.Target, rep verify.ArtifactReport) (string, error) {
 	path, err := place(src, dest, name)
 	if err != nil {
 		return "", err
@@ -73,27 +73,6 @@ func placeVerified(src, dest, name string, t verify.Target, rep verify.ArtifactR
 		}
 	}
 	return path, nil
-}
-
-// writeFile writes data to dest/name through a temporary file, so that
-// dest/name is either absent or complete.
-func writeFile(dest, name string, data []byte) error {
-	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dest, name))
-	}
-	return err
 }
 
 // bindSBOM fetches the SBOM at url (if listed) and adds the sbom check to

@@ -6,7 +6,8 @@
 // before the bytes arrive; then the artifact is streamed once into a partial
 // file in the cache and, at the same time, into the verifier (digests and
 // OpenPGP). Only when every required check passes is the partial file renamed
-// into the cache and linked or copied into the destination under a temporary
+// into the cache and copied (a reflink where the file system offers one)
+// into the destination under a temporary
 // name, then renamed to its final name. A verified file in the cache is
 // re-verified whole on the next run instead of being downloaded again.
 // Runs that share a cache take turns on each artifact (a lock file beside
@@ -17,23 +18,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/filelock"
+	"github.com/pyverify/pyverify/internal/safefs"
+	"github.com/pyverify/pyverify/internal/sizecap"
 	"github.com/pyverify/pyverify/manifest"
-	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
 // maxSidecar caps the size of a signature, bundle or certificate.
 const maxSidecar = 1 << 20
-
-// maxUnknownSize caps a download whose size python.org does not give.
-const maxUnknownSize = 8 << 30
 
 // Options configure Run.
 type Options struct {
@@ -87,6 +86,12 @@ type Result struct {
 // artifact, in the order of arts.
 func Run(ctx context.Context, arts []manifest.Artifact, opt Options) []Result {
 	jobs := max(opt.Jobs, 1)
+	// A run killed while it copied into Dest left a temporary file there.
+	for _, dir := range []string{opt.Dest, opt.SBOMDest} {
+		if dir != "" {
+			CleanStale(dir)
+		}
+	}
 	results := make([]Result, len(arts))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -132,8 +137,10 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 
 	// Another run using this cache would write into the same partial
 	// file, behind this run's verified stream: wait until it is done with
-	// the file (which it has then most likely cached).
-	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+	// the file (which it has then most likely cached). The cache's folders
+	// are real folders (a symbolic link planted there is replaced), so
+	// that nothing is written outside the cache.
+	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("partial", dir), 0o755); err != nil {
 		return fail(err)
 	}
 	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
@@ -142,18 +149,26 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	}
 	defer lock.Close()
 
-	// A file verified by an earlier run is verified again, whole.
-	if _, err := os.Stat(cached); err == nil {
-		rep, err := opt.Verifier.VerifyFile(cached, target, opt.Progress)
+	// A file verified by an earlier run is verified again, whole, from
+	// the very open file that is then copied into Dest. Only a regular
+	// file of ours is used: a symbolic link, a named pipe or another
+	// user's file planted in the cache is removed (never what a link
+	// points to) and the artifact downloaded afresh.
+	if f, err := safefs.OpenOwn(cached, os.O_RDONLY, 0); err == nil {
+		rep, err := opt.Verifier.VerifyOpenFile(context.Background(), f, target, opt.Progress)
 		if err == nil {
+			defer f.Close()
 			res.Report, res.Cached = rep, true
 			if err := admit(opt, &res.Report); err != nil {
 				return fail(err)
 			}
-			return finish(ctx, res, cached, target, opt)
+			return finish(ctx, res, f, target, opt)
 		}
 		// The cached copy no longer verifies (or the policy changed):
 		// drop it and download afresh.
+		f.Close()
+		os.Remove(cached)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		os.Remove(cached)
 	}
 
@@ -172,7 +187,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 			res.Report.Error = ""
 			tooLarge := verify.CheckResult{
 				Kind: verify.KindSize, Status: verify.StatusFail, Required: true, Reason: verify.ReasonSizeMismatch,
-				Detail: fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a)),
+				Detail: tooLargeDetail(a),
 			}
 			res.Report.Replace(tooLarge)
 		}
@@ -184,16 +199,25 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		os.Remove(part) // never resume from bytes that failed verification
 		return fail(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("files", dir), 0o755); err != nil {
 		return fail(err)
 	}
+	// The verified bytes are those of the part file as it was written: it
+	// is opened (never through a link) before it is renamed, and the open
+	// file is what is copied into Dest.
+	f, err := safefs.OpenOwn(part, os.O_RDONLY, 0)
+	if err != nil {
+		os.Remove(part)
+		return fail(err)
+	}
+	defer f.Close()
 	if err := os.Rename(part, cached); err != nil {
 		return fail(err)
 	}
 	if err := admit(opt, &res.Report); err != nil {
 		return fail(err)
 	}
-	return finish(ctx, res, cached, target, opt)
+	return finish(ctx, res, f, target, opt)
 }
 
 // failed is the outcome of an artifact that did not get through one: err
@@ -253,7 +277,9 @@ func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sideca
 }
 
 // sizeLimit is the most bytes a download of a may bring: its exact size when
-// known, else the largest size its human-readable size could stand for.
+// known, else the largest size its human-readable size could stand for,
+// else the default cap of its class (package sizecap). A download that
+// goes beyond fails on its size, and its partial file is deleted.
 func sizeLimit(a manifest.Artifact) int64 {
 	if a.Size > 0 {
 		return a.Size
@@ -261,55 +287,13 @@ func sizeLimit(a manifest.Artifact) int64 {
 	if n, ok := manifest.SizeTextMax(a.SizeText); ok {
 		return n
 	}
-	return maxUnknownSize
+	return sizecap.Default(a.Class)
 }
 
-// place puts the verified file src into dest under name: first under a
-// temporary name in dest (a hard link, or a copy across file systems), then
-// renamed, so that dest/name is either absent or complete and verified.
-func place(src, dest, name string) (string, error) {
-	if names.CheckFileName(name) != nil {
-		return "", fmt.Errorf("%q: not a plain file name", name)
+// tooLargeDetail says why a download that went beyond sizeLimit failed.
+func tooLargeDetail(a manifest.Artifact) string {
+	if a.Size > 0 || a.SizeText != "" {
+		return fmt.Sprintf("the server sent more than the expected %d bytes", sizeLimit(a))
 	}
-	final := filepath.Join(dest, name)
-	tmp, err := os.CreateTemp(dest, ".pyverify-"+name+".*.tmp")
-	if err != nil {
-		return "", err
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // no-op once renamed
-	tmp.Close()
-	if err := os.Remove(tmpName); err != nil {
-		return "", err
-	}
-	if err := os.Link(src, tmpName); err != nil {
-		if err := copyFile(src, tmpName); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Rename(tmpName, final); err != nil {
-		return "", err
-	}
-	return final, nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return fmt.Sprintf("the server sent more than %d bytes, the most a %s file may have when its size is not listed", sizeLimit(a), a.Class)
 }

@@ -24,7 +24,7 @@ func TestPlaceReplacesAtomicallyAndLeavesNoTemporaryFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dest, "Python-3.12.4.tgz"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := place(src, dest, "Python-3.12.4.tgz")
+	got, err := place(openFile(t, src), dest, "Python-3.12.4.tgz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestPlaceReplacesAtomicallyAndLeavesNoTemporaryFile(t *testing.T) {
 func TestPlaceRefusesPaths(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"", ".", "..", "../x", `a\b`, "a/b"} {
-		if _, err := place(filepath.Join(dir, "src"), dir, name); err == nil {
+		if _, err := place(nil, dir, name); err == nil {
 			t.Errorf("place(%q) succeeded", name)
 		}
 	}
@@ -53,8 +53,8 @@ func TestSizeLimit(t *testing.T) {
 	}{
 		{manifest.Artifact{Size: 1234, SizeText: "1234"}, 1234},
 		{manifest.Artifact{SizeText: "25.9\u00a0MB"}, 27210547},
-		{manifest.Artifact{}, maxUnknownSize},
-		{manifest.Artifact{SizeText: "n/a"}, maxUnknownSize},
+		{manifest.Artifact{Class: manifest.ClassSource}, 256 << 20},
+		{manifest.Artifact{Class: manifest.ClassMacOS, SizeText: "n/a"}, 1 << 30},
 	} {
 		if got := sizeLimit(tt.a); got != tt.want {
 			t.Errorf("sizeLimit(%+v) = %d, want %d", tt.a, got, tt.want)
@@ -74,7 +74,7 @@ func TestPlaceVerifiedPlacesOnlySignaturesThatPassed(t *testing.T) {
 		{Kind: verify.KindOpenPGP, Status: verify.StatusSkipped},
 		{Kind: verify.KindSigstore, Status: verify.StatusPass, Required: true},
 	}}
-	if _, err := placeVerified(src, dest, "Python-3.14.1.tgz", target, rep); err != nil {
+	if _, err := placeVerified(openFile(t, src), dest, "Python-3.14.1.tgz", target, rep); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(dest, "Python-3.14.1.tgz.sigstore")); string(data) != "bundle" {
@@ -86,4 +86,15 @@ func TestPlaceVerifiedPlacesOnlySignaturesThatPassed(t *testing.T) {
 	if entries, _ := os.ReadDir(dest); len(entries) != 2 {
 		t.Errorf("dest holds %d entries, want the file and its bundle", len(entries))
 	}
+}
+
+// openFile opens path for reading until the test ends.
+func openFile(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -44,6 +44,7 @@ func Example() {
 	// crosscheck pass
 	// openpgp pass
 	// sigstore missing
+	// release pass
 }
 
 // fixtures serves the fixture site on loopback in place of python.org, and

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/pyverify/pyverify/manifest"
@@ -22,7 +23,9 @@ const PythonOrg = "https://www.python.org"
 // When the server cannot be read (a network failure, an HTTP error status
 // such as 404 or 503), the error must be a *FetchError: Load tells a release
 // the server does not have, and an API it cannot reach, by it. Any other
-// error (an oversized answer, a cancelled context) ends Load.
+// error (an oversized answer, a cancelled context) ends Load, as does an
+// HTTP status that is an answer rather than an outage (see
+// FetchError.StatusCode).
 type Fetcher func(ctx context.Context, url string, limit int64) ([]byte, error)
 
 // A FetchError reports that a Fetcher could not read a document from the
@@ -36,6 +39,12 @@ type FetchError struct {
 	// Brief words the cause in a few words for a warning ("HTTP 503
 	// Service Unavailable after 5 attempts"); empty means Err's text.
 	Brief string
+	// StatusCode is the HTTP status the server answered, 0 for a failure
+	// with none (a network error). Only 404 Not Found, 410 Gone, 429 Too
+	// Many Requests and 5xx mean the document could not be read; any
+	// other status (403 Forbidden, 418) is an answer, and an error of its
+	// own: it never silently drops the cross-check.
+	StatusCode int
 }
 
 func (e *FetchError) Error() string { return e.Err.Error() }
@@ -97,13 +106,23 @@ func fetchAPI(ctx context.Context, fetchDoc Fetcher, v manifest.Version) (*manif
 	return m1, report.Source{Name: SourceAPIv1, URL: m1.Source}, note, nil
 }
 
-// unreachable reports whether err means the server could not be read: a
-// network failure, or an HTTP error status (a 404, a 5xx after every
-// retry), as the Fetcher says with a *FetchError. Malformed or oversized
-// answers are not unreachable.
+// unreachable reports whether err means the server could not be read, as
+// the Fetcher says with a *FetchError: a network failure, 404 Not Found or
+// 410 Gone, 429 Too Many Requests, or a 5xx after every retry. Any other
+// 4xx (403 Forbidden, 418) is an answer, and an error of its own, as are
+// malformed or oversized answers: none of them silently drops the
+// cross-check.
 func unreachable(err error) bool {
 	var fe *FetchError
-	return errors.As(err, &fe)
+	if !errors.As(err, &fe) {
+		return false
+	}
+	switch s := fe.StatusCode; {
+	case s == 0, fe.NotFound, s == http.StatusNotFound, s == http.StatusGone,
+		s == http.StatusTooManyRequests, s >= 500:
+		return true
+	}
+	return false
 }
 
 // notFoundError marks a fetch error as matching ErrNotFound.

@@ -39,7 +39,8 @@ func HTTPFetcher(client *http.Client, mirror string) Fetcher {
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return nil, &FetchError{Err: fmt.Errorf("%s: HTTP %s", url, resp.Status), Brief: "HTTP " + resp.Status,
-				NotFound: resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone}
+				StatusCode: resp.StatusCode,
+				NotFound:   resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone}
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		if err != nil {

@@ -9,11 +9,12 @@
 // sources and both values; other artifacts are unaffected. What the API
 // adds fills what the page lacks (exact sizes, digests).
 //
-// When the API cannot be reached (a network failure, a 404, a 5xx after
-// every retry, for v2 and then v1) but the page can, the run goes on with
-// the page alone and Release.Warnings says so: the result is never
-// presented as cross-checked. An API that answers with malformed data, or
-// lists no files for the release, is not a reason to degrade: Load fails,
+// When the API cannot be reached (a network failure, a 404 or 410, a 429,
+// a 5xx after every retry, for v2 and then v1) but the page can, the run
+// goes on with the page alone and Release.Warnings says so: the result is
+// never presented as cross-checked. An API that answers with another 4xx
+// (403 Forbidden, 418), with malformed data, or lists no files for the
+// release, is not a reason to degrade: Load fails,
 // since a server that answers wrongly is not to be trusted silently (the
 // caller can choose PageOnly).
 package release
@@ -74,7 +75,7 @@ func Load(ctx context.Context, fetch Fetcher, v manifest.Version, mode Mode) (*R
 		if page, err = fetchPage(ctx, fetch, v); err != nil {
 			return nil, err
 		}
-		r.Sources = append(r.Sources, report.Source{Name: SourcePage, URL: PageURL(v)})
+		r.Sources = append(r.Sources, report.Source{Name: SourcePage, URL: page.Source})
 	}
 	if mode != PageOnly {
 		var unreachable *UnreachableError

@@ -1,0 +1,130 @@
+package releasedate
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"3.11.4": "3.11.4", "3.3": "3.3.0", "2.7": "2.7.0", "3.14.0a2": "3.14.0a2", "3.12.0rc2": "3.12.0rc2",
+		"3.6.0b4": "3.6.0b4", "": "", "3": "", "3.x": "", "3.11.4rc": "", "3.11.4c1": "", "03.1": "", "3.1.2.3": "",
+	} {
+		got, ok := Key(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("Key(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func TestEmbedded(t *testing.T) {
+	tb := Embedded()
+	if tb.Len() < 600 {
+		t.Errorf("only %d releases", tb.Len())
+	}
+	for tag, want := range map[string]string{
+		"3.11.2": "2023-02-07", // Misc/NEWS: a day before PEP 664's 2023-02-08
+		"3.11.4": "2023-06-06", "3.13.5": "2025-06-11", "3.14.0a2": "2024-11-19", "3.12.0rc2": "2023-09-06",
+		"3.3": "2012-09-29", "2.7.18": "2020-04-20", "3.10.1": "2021-12-06", "3.6.15": "2021-09-04",
+		"3.12.4": "2024-06-06", "3.14.1": "2025-12-02",
+	} {
+		got, ok := tb.Released(tag)
+		if !ok || !got.Equal(day(want)) {
+			t.Errorf("Released(%s) = %v, %v; want %s", tag, got, ok, want)
+		}
+	}
+	// Planned releases are not in the table: only what happened.
+	for _, tag := range []string{"3.14.3", "3.15.0", "3.13.12", "9.9.9"} {
+		if _, ok := tb.Released(tag); ok {
+			t.Errorf("%s is in the table", tag)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tb := Embedded()
+	for _, tc := range []struct {
+		tag    string
+		signed string
+		want   Verdict
+	}{
+		{"3.11.4", "2023-02-08", Before},  // 3.11.2's bytes
+		{"3.11.4", "2023-06-03", After},   // within the tolerance
+		{"3.11.4", "2023-06-02", Before},  // beyond it
+		{"3.10.1", "2023-04-10", After},   // retro-signed
+		{"3.99.1", "2000-01-01", Unknown}, // not in the table
+		{"3.12.13", "2024-06-06", Before}, // 3.12.4's bytes: 3.12.13 came after 3.12.12
+		{"3.12.13", "2025-10-09", After},  // 3.12.12's day: cannot tell
+		{"3.15.0a6", "2025-01-01", Before},
+	} {
+		got := tb.Check(tc.tag, day(tc.signed)).Verdict
+		if got != tc.want {
+			t.Errorf("Check(%s, %s) = %v, want %v", tc.tag, tc.signed, got, tc.want)
+		}
+	}
+}
+
+// TestRealBundles checks that no real python.org bundle was logged before
+// its release's day: the table makes no false rejects on real data.
+func TestRealBundles(t *testing.T) {
+	dir := filepath.Join("..", "verify", "testdata", "bundles")
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.sigstore"))
+	if err != nil || len(files) < 25 {
+		t.Fatalf("%d bundles (%v)", len(files), err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b struct {
+			VerificationMaterial struct {
+				TlogEntries []struct {
+					IntegratedTime string `json:"integratedTime"`
+				} `json:"tlogEntries"`
+			} `json:"verificationMaterial"`
+		}
+		if err := json.Unmarshal(data, &b); err != nil || len(b.VerificationMaterial.TlogEntries) == 0 {
+			t.Fatalf("%s: %v", f, err)
+		}
+		sec, err := strconv.ParseInt(b.VerificationMaterial.TlogEntries[0].IntegratedTime, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logged := time.Unix(sec, 0).UTC()
+		tag := filepath.Base(filepath.Dir(f))
+		j := Embedded().Check(tag, logged)
+		v, released := j.Verdict, j.Day
+		if v == Unknown {
+			t.Logf("%s: %s is not in the table: not judged", filepath.Base(f), tag)
+			continue
+		}
+		if v != After {
+			t.Errorf("%s: logged %s, release day %s: verdict %v", f, logged.Format(time.DateOnly), released.Format(time.DateOnly), v)
+		}
+		t.Logf("%s: logged %s, released %s", filepath.Base(f), logged.Format(time.DateOnly), released.Format(time.DateOnly))
+	}
+}
+
+func TestCheckBound(t *testing.T) {
+	j := Embedded().Check("3.12.13", day("2024-06-06"))
+	if j.Verdict != Before || j.Exact || j.Previous != "3.12.12" || !j.Day.Equal(day("2025-10-09")) {
+		t.Errorf("%+v", j)
+	}
+	j = Embedded().Check("3.11.4", day("2023-02-08"))
+	if j.Verdict != Before || !j.Exact || j.Previous != "" || !j.Day.Equal(day("2023-06-06")) {
+		t.Errorf("%+v", j)
+	}
+}
