@@ -59,7 +59,7 @@ func TestEmbedded(t *testing.T) {
 		}
 	}
 	if tb.Latest != "2026-10-09" {
-		t.Errorf("Latest = %q; README.md and releasedate/README.md state 2026-10-09", tb.Latest)
+		t.Errorf("Latest = %q; README.md and releasedate/README.md state 2026-10-09: update them", tb.Latest)
 	}
 }
 
