@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,19 @@ import (
 // checkEntries refuses one whose entries list fewer problems than their
 // checks give; and recount computes every count and verdict again from
 // the entries.
+
+// ErrInconsistent is matched (with errors.Is) by a Merge error for a
+// report whose entries contradict their own checks: a report edited after
+// its audit, or not written by pyverify. Running that shard's audit again
+// is the remedy; merging other shards is not.
+var ErrInconsistent = errors.New("audit: merge: entries contradict their checks")
+
+// inconsistentError is a checkEntries refusal: its own message, matched
+// as ErrInconsistent.
+type inconsistentError struct{ msg string }
+
+func (e *inconsistentError) Error() string        { return e.msg }
+func (e *inconsistentError) Is(target error) bool { return target == ErrInconsistent }
 
 // checkShard checks that every release, skipped entry and entry of r,
 // report number i (from 1) of shard s, belongs to s, and that no entry
@@ -112,7 +126,7 @@ func checkEntries(i int, r *Report) error {
 			}
 		}
 		bad := func(format string, a ...any) error {
-			return fmt.Errorf("audit: merge: report %d (shard %s): entry %s: "+format, append([]any{i, r.Shard, safetext.Word(e.Path)}, a...)...)
+			return &inconsistentError{fmt.Sprintf("audit: merge: report %d (shard %s): entry %s: "+format, append([]any{i, r.Shard, safetext.Word(e.Path)}, a...)...)}
 		}
 		fails := "fails it"
 		if len(failing) > 1 {

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,6 +105,9 @@ func TestMergeRefusesEntryWhoseChecksFailIt(t *testing.T) {
 	want := "audit: merge: report " + string(rune('1'+digestShard)) + " (shard " + forged.Shard + "): entry " + path + ": its checks give a digest problem it does not list (sigstore fails it)"
 	if err.Error() != want {
 		t.Errorf("error:\n  got  %s\n  want %s", err, want)
+	}
+	if !errors.Is(err, ErrInconsistent) {
+		t.Errorf("error %v is not ErrInconsistent", err)
 	}
 
 	// Another problem in place of the one the checks give is refused too.

@@ -299,6 +299,9 @@ func auditMerge(u *ui, f *auditFlags, files []string) error {
 		reps = append(reps, &r)
 	}
 	merged, err := audit.Merge(reps...)
+	if errors.Is(err, audit.ErrInconsistent) {
+		return inputError(withHint(err, "the report was changed after its audit: run that shard's audit again and merge its new --json report"))
+	}
 	if err != nil {
 		return inputError(withHint(err, "merge the --json reports of every shard 1/N … N/N of one audit"))
 	}
