@@ -139,11 +139,12 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	// file, behind this run's verified stream: wait until it is done with
 	// the file (which it has then most likely cached). The cache's folders
 	// are real folders (a symbolic link planted there is replaced), so
-	// that nothing is written outside the cache.
+	// that nothing is written outside the cache; so is anything but a
+	// lock file of ours planted where the lock file goes.
 	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("partial", dir), 0o755); err != nil {
 		return fail(err)
 	}
-	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
+	lock, err := filelock.WaitOwn(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
 	if err != nil {
 		return fail(err)
 	}
