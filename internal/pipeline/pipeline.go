@@ -32,7 +32,7 @@ import (
 )
 
 // maxSidecar caps the size of a signature, bundle or certificate.
-const maxSidecar = 1 << 20
+const maxSidecar = verify.MaxSidecarSize
 
 // Options configure Run.
 type Options struct {
@@ -262,7 +262,9 @@ func disagreed(res Result, t verify.Target) Result {
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is
 // reported to the verifier as listed but missing: whether that fails the
-// artifact is the policy's call.
+// artifact is the policy's call. One larger than any signature is bad
+// signature input: reported as too large, its check fails (the artifact's
+// own checks still run).
 func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sidecar, error) {
 	if url == "" {
 		return verify.Sidecar{}, nil
@@ -270,6 +272,9 @@ func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sideca
 	data, err := c.Fetch(ctx, url, maxSidecar)
 	if errors.Is(err, download.ErrNotFound) {
 		return verify.Sidecar{Listed: true}, nil
+	}
+	if errors.Is(err, download.ErrTooLarge) {
+		return verify.Sidecar{Listed: true, TooLarge: true}, nil
 	}
 	if err != nil {
 		return verify.Sidecar{}, err
