@@ -47,20 +47,7 @@ func OpenOwn(path string) (*os.File, error) { return openWith(path, openOwn) }
 
 // openOwn opens the lock file at path as OpenOwn says, once.
 func openOwn(path string) (*os.File, error) {
-	const flag = os.O_RDWR | os.O_CREATE
-	f, err := safefs.OpenOwnReplacing(path, flag, 0o644)
-	if err == nil {
-		return f, nil
-	}
-	// safefs leaves a folder in place; a folder where a lock file goes
-	// is removed whole (os.RemoveAll follows no link inside it).
-	if st, lerr := os.Lstat(path); lerr != nil || !st.IsDir() {
-		return nil, err
-	}
-	if rerr := os.RemoveAll(path); rerr != nil {
-		return nil, fmt.Errorf("%w (and it cannot be removed: %v)", err, rerr)
-	}
-	return safefs.OpenOwn(path, flag|os.O_EXCL, 0o644)
+	return safefs.OpenOwnReplacing(path, os.O_RDWR|os.O_CREATE, 0o644)
 }
 
 // openWith is Open, opening the lock file with open.

@@ -52,3 +52,23 @@ func TestPlantedLockFileIsReplacedNotFailedOnEveryRun(t *testing.T) {
 		})
 	}
 }
+
+// A folder planted where the partial file or the cached file goes used to
+// fail its artifact on every run ("it is a directory", "cannot move …:
+// file exists"): it is removed, and the file downloaded afresh.
+func TestPlantedFolderInTheCacheIsReplacedNotFailedOnEveryRun(t *testing.T) {
+	for _, where := range []string{"partial/3.6.15/Python-3.6.15.tgz.part", "files/3.6.15/Python-3.6.15.tgz"} {
+		t.Run(filepath.Base(where), func(t *testing.T) {
+			h := newHostileRun(t)
+			planted := filepath.Join(h.cache, filepath.FromSlash(where))
+			if err := os.MkdirAll(filepath.Join(planted, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if res := h.run(t); res.Err != nil {
+				t.Fatalf("with a folder at %s: %v", where, res.Err)
+			}
+			regular(t, filepath.Join(h.dest, "Python-3.6.15.tgz"), h.good)
+			regular(t, filepath.Join(h.cache, "files", "3.6.15", "Python-3.6.15.tgz"), h.good)
+		})
+	}
+}

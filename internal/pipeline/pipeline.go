@@ -170,7 +170,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		f.Close()
 		os.Remove(cached)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		os.Remove(cached)
+		safefs.RemoveEntry(cached) // a folder planted there too
 	}
 
 	stream, err := opt.Verifier.NewStream(target, nil)
