@@ -178,6 +178,9 @@ type Sidecar struct {
 	// artifact (pyverify check), or "" when it was downloaded. With nil
 	// Data, the report then says which file is missing.
 	Path string
+	// TooLarge reports that the file is larger than MaxSidecarSize: it
+	// was not read (Data is nil), and its signature check fails saying so.
+	TooLarge bool
 }
 
 // A Check verifies one artifact as its bytes stream through it. Write the
@@ -556,12 +559,15 @@ type signatureResult struct {
 func openpgpResult(t Target, req Requirement, haveBytes bool, pgp *CheckResult) signatureResult {
 	op := signatureResult{CheckResult: CheckResult{Kind: KindOpenPGP}}
 	switch {
-	case t.Signature.Data == nil:
+	case t.Signature.Data == nil && !t.Signature.TooLarge:
 		op.Status, op.Detail = StatusMissing, sidecarAbsent(".asc signature", t.Signature)
 	case req.SigstoreOnly:
 		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("ignored: %s is Sigstore-only (PEP 761), so OpenPGP signatures are not part of its policy", req.Series)
 	case len(req.OpenPGP) == 0:
 		op.Status, op.Detail = StatusSkipped, fmt.Sprintf("not checked: no OpenPGP signer is pinned for %s files of %s", t.Class, req.Series)
+	case t.Signature.TooLarge:
+		op.present = true
+		op.Status, op.Detail = StatusFail, sidecarTooLarge(t.Name, ".asc", "an OpenPGP signature", t.Signature)
 	case !haveBytes:
 		op.Status, op.Detail = StatusSkipped, "not checked: an OpenPGP signature covers the file's bytes, and only its digest is known"
 	case pgp != nil:
@@ -580,12 +586,15 @@ func openpgpResult(t Target, req Requirement, haveBytes bool, pgp *CheckResult) 
 func (v *Verifier) sigstoreResult(t Target, req Requirement, sha256 []byte) signatureResult {
 	sg := signatureResult{CheckResult: CheckResult{Kind: KindSigstore}}
 	switch {
-	case t.Bundle.Data == nil && t.CertSig:
+	case t.Bundle.Data == nil && !t.Bundle.TooLarge && t.CertSig:
 		sg.Status, sg.Detail = StatusSkipped, "only a detached .crt and .sig were published, without a bundle: they cannot be verified offline"
-	case t.Bundle.Data == nil:
+	case t.Bundle.Data == nil && !t.Bundle.TooLarge:
 		sg.Status, sg.Detail = StatusMissing, sidecarAbsent(".sigstore bundle", t.Bundle)
 	case req.Sigstore == nil:
 		sg.Status, sg.Detail = StatusSkipped, fmt.Sprintf("not counted: the policy names no Sigstore identity for series %s, so a bundle is not trust for it", req.Series)
+	case t.Bundle.TooLarge:
+		sg.present = true
+		sg.Status, sg.Detail = StatusFail, sidecarTooLarge(t.Name, ".sigstore", "a Sigstore bundle", t.Bundle)
 	default:
 		sg.present = true
 		signer, at, err := v.sigstore.checkAt(t.Bundle.Data, sha256, req.Sigstore.SigstoreIdentity, req.Sigstore.SigstoreIssuer)

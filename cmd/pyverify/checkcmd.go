@@ -285,6 +285,12 @@ func explainLocal(err error, files []string, targets []verify.Target, reports []
 // that failed to verify, and what to do, or returns "" when they are not
 // the problem.
 func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg, hint string) {
+	for _, s := range []verify.Sidecar{t.Signature, t.Bundle} {
+		if s.TooLarge {
+			return fmt.Sprintf("%s: larger than the %d bytes a signature file may have", sanitize(s.Path), verify.MaxSidecarSize),
+				fmt.Sprintf("download %s again from python.org ('pyverify manifest %s' lists its URL)", sanitize(t.Name+filepath.Ext(s.Path)), t.Version)
+		}
+	}
 	var nb *verify.NotBundleError
 	if t.Bundle.Data != nil && errors.As(verify.CheckBundleFormat(t.Bundle.Data), &nb) {
 		return fmt.Sprintf("%s: not a Sigstore bundle (%s)", sanitize(t.Bundle.Path), nb.Why),
@@ -389,7 +395,7 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	if t.Bundle, err = localSidecar("sigstore", f.sigstore, file+".sigstore", listed != nil && listed.SigstoreURL != ""); err != nil {
 		return t, err
 	}
-	if t.Bundle.Data == nil && exists(file+".crt") && exists(file+".sig") {
+	if t.Bundle.Data == nil && !t.Bundle.TooLarge && exists(file+".crt") && exists(file+".sig") {
 		t.CertSig = true
 	}
 	return t, nil
@@ -464,7 +470,11 @@ func localSidecar(flagName, flagPath, beside string, listed bool) (verify.Sideca
 		}
 		path = beside
 	}
-	data, err := readCapped(path, 1<<20)
+	data, err := readCapped(path, verify.MaxSidecarSize)
+	if errors.As(err, new(*errTooBig)) {
+		// Bad signature input, as from a server: its check fails.
+		return verify.Sidecar{Listed: true, Path: path, TooLarge: true}, nil
+	}
 	if err != nil {
 		if flagPath != "" {
 			err = withHint(err, "--%s wants the signature file of the artifact", flagName)

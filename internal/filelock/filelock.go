@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -30,8 +31,32 @@ const pollInterval = 100 * time.Millisecond
 // replaced between its opening and its locking is not a lock: Open then
 // tries again, so that the file it locks is the one at path.
 func Open(path string) (*os.File, error) {
+	return openWith(path, func(path string) (*os.File, error) {
+		return safefs.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	})
+}
+
+// OpenOwn is Open for a lock file in a folder that others may write to (a
+// shared download cache): whatever is at path and is not a regular file
+// of the effective user's (a symbolic link, a named pipe, a device, a
+// socket, a folder, another user's file) was planted there, and is
+// removed, never followed nor written through, and a new lock file is
+// made in its place. The lock therefore only excludes runs of the same
+// user, as the cache it guards is only used by one user.
+func OpenOwn(path string) (*os.File, error) { return openWith(path, openOwn) }
+
+// openOwn opens the lock file at path as OpenOwn says, once.
+func openOwn(path string) (*os.File, error) {
+	return safefs.OpenOwnReplacing(path, os.O_RDWR|os.O_CREATE, 0o644)
+}
+
+// openWith is Open, opening the lock file with open.
+func openWith(path string, open func(string) (*os.File, error)) (*os.File, error) {
 	for range 8 {
-		f, err := safefs.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		f, err := open(path)
+		if errors.Is(err, fs.ErrExist) {
+			continue // created by another process as it was replaced
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -54,8 +79,17 @@ func TryLock(f *os.File) error { return tryLock(f) }
 // Wait is Open, waiting while another process holds the lock, until ctx is
 // done (then it returns ctx's error).
 func Wait(ctx context.Context, path string) (*os.File, error) {
+	return waitWith(ctx, path, Open)
+}
+
+// WaitOwn is OpenOwn, waiting as Wait does.
+func WaitOwn(ctx context.Context, path string) (*os.File, error) {
+	return waitWith(ctx, path, OpenOwn)
+}
+
+func waitWith(ctx context.Context, path string, open func(string) (*os.File, error)) (*os.File, error) {
 	for {
-		f, err := Open(path)
+		f, err := open(path)
 		if !errors.Is(err, ErrLocked) {
 			return f, err
 		}

@@ -32,7 +32,7 @@ import (
 )
 
 // maxSidecar caps the size of a signature, bundle or certificate.
-const maxSidecar = 1 << 20
+const maxSidecar = verify.MaxSidecarSize
 
 // Options configure Run.
 type Options struct {
@@ -139,11 +139,12 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 	// file, behind this run's verified stream: wait until it is done with
 	// the file (which it has then most likely cached). The cache's folders
 	// are real folders (a symbolic link planted there is replaced), so
-	// that nothing is written outside the cache.
+	// that nothing is written outside the cache; so is anything but a
+	// lock file of ours planted where the lock file goes.
 	if err := safefs.MkdirAll(opt.CacheDir, filepath.Join("partial", dir), 0o755); err != nil {
 		return fail(err)
 	}
-	lock, err := filelock.Wait(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
+	lock, err := filelock.WaitOwn(ctx, filepath.Join(opt.CacheDir, "partial", dir, a.Name+".lock"))
 	if err != nil {
 		return fail(err)
 	}
@@ -169,7 +170,7 @@ func one(ctx context.Context, a manifest.Artifact, opt Options) (res Result) {
 		f.Close()
 		os.Remove(cached)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		os.Remove(cached)
+		safefs.RemoveEntry(cached) // a folder planted there too
 	}
 
 	stream, err := opt.Verifier.NewStream(target, nil)
@@ -261,7 +262,9 @@ func disagreed(res Result, t verify.Target) Result {
 
 // sidecar fetches a listed sidecar. A sidecar the server does not have is
 // reported to the verifier as listed but missing: whether that fails the
-// artifact is the policy's call.
+// artifact is the policy's call. One larger than any signature is bad
+// signature input: reported as too large, its check fails (the artifact's
+// own checks still run).
 func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sidecar, error) {
 	if url == "" {
 		return verify.Sidecar{}, nil
@@ -269,6 +272,9 @@ func sidecar(ctx context.Context, c *download.Client, url string) (verify.Sideca
 	data, err := c.Fetch(ctx, url, maxSidecar)
 	if errors.Is(err, download.ErrNotFound) {
 		return verify.Sidecar{Listed: true}, nil
+	}
+	if errors.Is(err, download.ErrTooLarge) {
+		return verify.Sidecar{Listed: true, TooLarge: true}, nil
 	}
 	if err != nil {
 		return verify.Sidecar{}, err

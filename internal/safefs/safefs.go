@@ -84,21 +84,42 @@ func OpenOwn(path string, flag int, perm fs.FileMode) (*os.File, error) {
 }
 
 // OpenOwnReplacing is OpenOwn for a file that pyverify may (re)create: if
-// what is at path is a symbolic link, a named pipe, a device or a file of
-// another user, that entry (never a link's target) is removed and a new
-// file is created in its place. A directory is not removed.
+// what is at path is a symbolic link, a named pipe, a device, a folder or
+// a file of another user, that entry (never a link's target) is removed
+// (see RemoveEntry) and a new file is created in its place.
 func OpenOwnReplacing(path string, flag int, perm fs.FileMode) (*os.File, error) {
 	f, err := OpenOwn(path, flag, perm)
-	if err == nil || !(errors.Is(err, ErrNotRegular) || errors.Is(err, ErrSymlink) || errors.Is(err, ErrNotOwned)) {
-		return f, err
+	if err == nil {
+		return f, nil
 	}
-	if st, lerr := os.Lstat(path); lerr == nil && st.IsDir() {
-		return nil, err
+	st, lerr := os.Lstat(path)
+	if lerr != nil || st.Mode().IsRegular() && !errors.Is(err, ErrNotOwned) && !ownedByOther(st) {
+		return nil, err // nothing planted: another failure
 	}
-	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+	if rerr := RemoveEntry(path); rerr != nil {
 		return nil, fmt.Errorf("%w (and it cannot be removed: %v)", err, rerr)
 	}
 	return OpenOwn(path, flag|os.O_CREATE|os.O_EXCL, perm)
+}
+
+// RemoveEntry removes what is at path in a folder pyverify owns, never
+// following a symbolic link: a file, link, named pipe or device is
+// unlinked, a folder removed with all it holds (os.RemoveAll follows no
+// link inside it). Nothing at path is not an error.
+func RemoveEntry(path string) error {
+	st, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case st.IsDir():
+		return os.RemoveAll(path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // MkdirAll creates the folder root/rel and the folders between, as

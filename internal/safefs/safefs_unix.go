@@ -5,6 +5,7 @@ package safefs
 import (
 	"io/fs"
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -75,4 +76,12 @@ func SameFile(f *os.File, path string) bool {
 	a, err1 := f.Stat()
 	b, err2 := os.Lstat(path)
 	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// ownedByOther reports whether st (from Lstat) is another user's file: one
+// that may not even open for us (permission denied) before fstat could
+// tell.
+func ownedByOther(st fs.FileInfo) bool {
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(sys.Uid) != os.Geteuid()
 }
