@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/report"
@@ -147,13 +146,19 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("Python %s: JSON API: v2: %s; v1: %s", e.Version, e.detail(e.V2), e.detail(e.V1))
 }
 
-// detail is err without the subject the manifest package puts first
-// ("Python VERSION: JSON API: "), which Error says once for both.
+// detail words one version's failure without the subject Error says once
+// for both ("Python VERSION: JSON API: "): the fetcher's error, which
+// names the address, or the address the API answered without the release.
 func (e *UnreachableError) detail(err error) string {
-	subject := "Python " + e.Version.String() + ": "
-	s := strings.TrimPrefix(err.Error(), subject+"JSON API: ")
-	// A release v2 does not list: "URL: Python VERSION: the API does not …".
-	return strings.Replace(s, ": "+subject, ": ", 1)
+	var ni *manifest.NotInAPIError
+	if errors.As(err, &ni) {
+		return ni.Source + ": " + manifest.ErrNotInAPI.Error()
+	}
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe.Error()
+	}
+	return err.Error()
 }
 
 // Summary words both failures briefly, for a warning:
