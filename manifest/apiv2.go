@@ -23,6 +23,7 @@ type NotInAPIError struct {
 	Version Version
 }
 
+// Error words the answer subject first: "URL: Python V: the API does not list the release".
 func (e *NotInAPIError) Error() string {
 	return fmt.Sprintf("%s: Python %s: %v", e.Source, e.Version, ErrNotInAPI)
 }

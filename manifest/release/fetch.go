@@ -46,7 +46,10 @@ type FetchError struct {
 	StatusCode int
 }
 
+// Error returns Err's text.
 func (e *FetchError) Error() string { return e.Err.Error() }
+
+// Unwrap returns e.Err.
 func (e *FetchError) Unwrap() error { return e.Err }
 
 // ErrNotFound is matched by the error Load returns when the server does
