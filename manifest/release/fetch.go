@@ -127,6 +127,19 @@ func unreachable(err error) bool {
 	return false
 }
 
+// ErrAPI is matched by the error Load returns when the JSON API, not the
+// release page, is at fault: it answered with data that cannot be used, or
+// with an error of its own (see the package doc), or could not be read
+// when it had to be. The caller can choose PageOnly.
+var ErrAPI = errors.New("the JSON API is at fault")
+
+// apiError marks an error of the JSON API's as matching ErrAPI; its text
+// is err's.
+type apiError struct{ err error }
+
+func (e *apiError) Error() string   { return e.err.Error() }
+func (e *apiError) Unwrap() []error { return []error{e.err, ErrAPI} }
+
 // notFoundError marks a fetch error as matching ErrNotFound.
 type notFoundError struct{ err error }
 
