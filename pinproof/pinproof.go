@@ -62,9 +62,6 @@ const (
 	NotOurs Outcome = "not-ours"
 )
 
-// Proven reports whether o proves its pin.
-func (o Outcome) Proven() bool { return o == Signed }
-
 // A Fetcher returns the file at path under a python.org-shaped tree, such
 // as "ftp/python/3.13.5/Python-3.13.5.tar.xz.sigstore". A file that is not
 // there is an error matching fs.ErrNotExist. It must be safe for
