@@ -210,7 +210,7 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 		}
 		e.Checks = a.Report.Checks // with any check the extras added
 	}
-	e.OK = len(e.Problems) == 0
+	e.decide()
 	o := outcome{entry: e, artifact: true, hashed: hashed, rechecked: stale != nil && hashed < 0}
 	if !slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Kind == Unreadable }) && j.file.ModTimeNS != 0 {
 		o.record = &stateRecord{Path: j.path, Size: j.file.Size, MtimeNS: j.file.ModTimeNS, CtimeNS: j.file.CtimeNS, Inode: j.file.Inode,

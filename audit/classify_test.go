@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/pyverify/pyverify/report"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -11,7 +12,7 @@ import (
 // detail never decides the kind of problem.
 func TestClassifyByReason(t *testing.T) {
 	const path = "3.14.1/Python-3.14.1.tgz"
-	sig := func(kind verify.Kind, st verify.Status, reason verify.Reason, detail string) verify.CheckResult {
+	sig := func(kind verify.Kind, st verify.Status, reason report.Reason, detail string) verify.CheckResult {
 		return verify.CheckResult{Kind: kind, Status: st, Required: true, Reason: reason, Detail: detail}
 	}
 	pass := verify.CheckResult{Kind: verify.KindSigstore, Status: verify.StatusPass, Required: true, Detail: "bundle verified"}

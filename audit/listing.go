@@ -97,6 +97,13 @@ func API(fetch manifest.Fetcher, baseURL string) Listing {
 	return &apiListing{fetch: fetch, base: baseURL}
 }
 
+// apiListing reads the v1 API with manifest.FetchAPI rather than through
+// manifest/release's loader (release.Load in APIOnly mode), which would
+// read other data: Load asks v2 first and reads v1 only when v2 cannot be
+// read or does not list the release, and a version neither lists is an
+// error of Load's (an *release.UnreachableError), where the audit reads
+// v1's listing version by version and a 404 means "not listed"
+// (ErrNotListed). Moving it would change what a mirror is audited against.
 type apiListing struct {
 	fetch manifest.Fetcher
 	base  string

@@ -87,7 +87,7 @@ func recount(r *Report) {
 	}
 	for i := range r.Entries {
 		e := &r.Entries[i]
-		e.OK = len(e.Problems) == 0
+		e.decide()
 		rs := byDir[e.Release]
 		if rs == nil {
 			continue

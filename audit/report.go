@@ -90,13 +90,20 @@ type Entry struct {
 	Sidecars []string `json:"sidecars,omitempty"`
 	// Listed reports whether a listing names the artifact.
 	Listed bool `json:"listed"`
-	OK     bool `json:"ok"`
+	// OK is the entry's verdict: no problem was found. It is decided from
+	// Problems (decide); read it, never set it.
+	OK bool `json:"ok"`
 	// Problems is empty when OK.
 	Problems []Problem `json:"problems,omitempty"`
 	// Checks are the verifier's checks, as pyverify check reports them.
 	Checks   []verify.CheckResult `json:"checks,omitempty"`
 	Warnings []string             `json:"warnings,omitempty"`
 }
+
+// decide sets the entry's verdict from its problems: the one place it is
+// set (the verdict of the artifact's own checks is package report's, and
+// its failures are among the problems).
+func (e *Entry) decide() { e.OK = len(e.Problems) == 0 }
 
 // A Skipped names a top-level entry that is not a release directory, and
 // so was not audited.

@@ -30,17 +30,20 @@ const maxStateLine = 4 << 20
 // silently ignored, since an audit that trusts a damaged state file could
 // skip files it must check.
 type StateError struct {
+	// Path names the state file.
 	Path string
 	// Line is the 1-based line of the state file at fault, 0 for the file
 	// as a whole.
 	Line int
-	Err  error
+	// Err says what is wrong.
+	Err error
 }
 
 // ErrStateInUse is wrapped by the *StateError of a state file that another
 // audit has open (see OpenState).
 var ErrStateInUse = errors.New("in use by another pyverify audit")
 
+// Error says which state file, and what is wrong with it.
 func (e *StateError) Error() string {
 	if errors.Is(e.Err, ErrStateInUse) {
 		return fmt.Sprintf("state file %s is %v", e.Path, e.Err)
@@ -51,6 +54,7 @@ func (e *StateError) Error() string {
 	return fmt.Sprintf("state file %s: %v", e.Path, e.Err)
 }
 
+// Unwrap returns e.Err.
 func (e *StateError) Unwrap() error { return e.Err }
 
 // A stateRecord is one line of the state file: what was known about one

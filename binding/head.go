@@ -168,6 +168,9 @@ func decodeTar(f Format, head []byte) (Marker, error) {
 	case TarGzip:
 		var zr *gzip.Reader
 		zr, err = gzip.NewReader(bytes.NewReader(head))
+		if errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) {
+			return m, err // "gzip: invalid header": it names the format
+		}
 		if err != nil {
 			return m, classify("gzip", err)
 		}
@@ -198,9 +201,6 @@ func decodeTar(f Format, head []byte) (Marker, error) {
 func classify(what string, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, errNeedMore) {
 		return errNeedMore
-	}
-	if strings.HasPrefix(err.Error(), what+": ") {
-		return err
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

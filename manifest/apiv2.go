@@ -9,9 +9,27 @@ import (
 	"strings"
 )
 
-// ErrNotInAPI is wrapped by the error [FetchAPIv2] returns when the API
-// answers but does not list the release.
+// ErrNotInAPI is matched by the error [FetchAPIv2] returns when the API
+// answers but does not list the release (a [*NotInAPIError]).
 var ErrNotInAPI = errors.New("the API does not list the release")
+
+// A NotInAPIError reports that the JSON API answered but does not list the
+// release: "URL: Python 3.99.0: the API does not list the release". It
+// matches [ErrNotInAPI].
+type NotInAPIError struct {
+	// Source is the address that was asked, as errors name it.
+	Source string
+	// Version is the release asked for.
+	Version Version
+}
+
+// Error words the answer subject first: "URL: Python V: the API does not list the release".
+func (e *NotInAPIError) Error() string {
+	return fmt.Sprintf("%s: Python %s: %v", e.Source, e.Version, ErrNotInAPI)
+}
+
+// Is reports whether target is [ErrNotInAPI].
+func (e *NotInAPIError) Is(target error) bool { return target == ErrNotInAPI }
 
 // apiV2Release is a release object of the v2 API; only the fields this
 // package reads.
@@ -33,7 +51,8 @@ type apiV2Release struct {
 //
 // Errors from fetch are returned wrapped, after "Python VERSION: JSON API: "
 // (the fetcher names the URL); a release the API does not list
-// gives an error wrapping [ErrNotInAPI]; bad data gives a [*DataError].
+// gives a [*NotInAPIError] (matching [ErrNotInAPI]); bad data gives a
+// [*DataError].
 func FetchAPIv2(ctx context.Context, fetch Fetcher, baseURL string, v Version) (*Manifest, error) {
 	if v.IsZero() {
 		return nil, errors.New("manifest: FetchAPIv2 needs a version")
@@ -83,7 +102,7 @@ func parseV2Release(data []byte, source string, v Version) (id, resource string,
 	}
 	switch {
 	case len(match) == 0:
-		return "", "", fmt.Errorf("%s: Python %s: %w", src, v, ErrNotInAPI)
+		return "", "", &NotInAPIError{Source: src, Version: v}
 	case len(match) > 1:
 		return "", "", &DataError{Source: src, Field: "slug", Err: fmt.Errorf("%d releases named %s", len(match), quote(v.Slug()))}
 	}

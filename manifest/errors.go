@@ -26,6 +26,7 @@ type DataError struct {
 	Err error
 }
 
+// Error names the source, the row and the field, then what is wrong.
 func (e *DataError) Error() string {
 	var b strings.Builder
 	for _, s := range []string{e.Source, e.Row, e.Field} {

@@ -26,10 +26,8 @@ const (
 // Classes lists every class, in the order reports use.
 var Classes = names.Classes
 
-// ErrInvalidVersion is matched by every error [ParseVersion] returns.
-var ErrInvalidVersion = names.ErrInvalidVersion
-
-// ParseVersion parses a CPython release tag; see [names.ParseVersion].
+// ParseVersion parses a CPython release tag; see [names.ParseVersion]
+// (its errors match [names.ErrInvalidVersion]).
 func ParseVersion(s string) (Version, error) { return names.ParseVersion(s) }
 
 // MustParseVersion is like ParseVersion but panics on error.

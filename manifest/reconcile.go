@@ -19,6 +19,7 @@ type Difference struct {
 	Page, API string
 }
 
+// String words the difference for people, artifact first.
 func (d Difference) String() string {
 	var b strings.Builder
 	if d.Name != "" {
@@ -38,9 +39,11 @@ func (d Difference) String() string {
 // A MismatchError lists every point on which a release page and the JSON
 // API disagree. [Reconcile] returns it wrapped in a [*DataError].
 type MismatchError struct {
+	// Differences lists every point of disagreement.
 	Differences []Difference
 }
 
+// Error lists the differences.
 func (e *MismatchError) Error() string {
 	const show = 10
 	var b strings.Builder

@@ -28,10 +28,13 @@ const (
 // A FileNameError reports a name that is not a plain file name (see
 // [CheckFileName]).
 type FileNameError struct {
-	Name    string
+	// Name is the name refused, as given.
+	Name string
+	// Problem says what is wrong with it.
 	Problem NameProblem
 }
 
+// Error words the problem with the name.
 func (e *FileNameError) Error() string {
 	q := quote(e.Name)
 	switch e.Problem {

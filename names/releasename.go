@@ -10,12 +10,15 @@ import (
 // A ReleaseNameError reports a file name that python.org's naming does not
 // give the release being verified (see [CheckReleaseName]).
 type ReleaseNameError struct {
-	Name    string
+	// Name is the file name refused.
+	Name string
+	// Version is the release being verified.
 	Version Version
 	// Other is the release the name carries, when it carries another one.
 	Other Version
 }
 
+// Error says which name is not one of the release's files.
 func (e *ReleaseNameError) Error() string {
 	if !e.Other.IsZero() {
 		return safetext.Word(e.Name) + " is a file of " + e.Other.String() + ", not of " + e.Version.String()

@@ -62,9 +62,6 @@ const (
 	NotOurs Outcome = "not-ours"
 )
 
-// Proven reports whether o proves its pin.
-func (o Outcome) Proven() bool { return o == Signed }
-
 // A Fetcher returns the file at path under a python.org-shaped tree, such
 // as "ftp/python/3.13.5/Python-3.13.5.tar.xz.sigstore". A file that is not
 // there is an error matching fs.ErrNotExist. It must be safe for
@@ -247,9 +244,9 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 		return res
 	case len(req.OpenPGP) == 0:
 		// Neither a bundle nor an OpenPGP signer: VerifyDigest words the gap.
-		_, err := v.VerifyDigest(t, digest)
+		rep, err := v.VerifyDigest(t, digest)
 		if errors.Is(err, verify.ErrPolicyGap) {
-			res.Outcome, res.Detail = PolicyGap, strings.TrimPrefix(err.Error(), e.Name+": ")
+			res.Outcome, res.Detail = PolicyGap, gapDetail(rep, err)
 			return res
 		}
 		res.Outcome, res.Detail = Unsigned, fmt.Sprintf("no %s.sigstore, and the policy names no OpenPGP signer for it", e.Name)
@@ -261,6 +258,16 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 	}
 	rep, derr := opt.Download(ctx, e, t)
 	return bind(fromDownload(rep, derr, e, res), e, opt)
+}
+
+// gapDetail is why the policy cannot judge an artifact whose verification
+// ended with err, a policy gap: the detail of the check that makes its
+// report one (the gap's error is that detail after the artifact's name).
+func gapDetail(rep verify.ArtifactReport, err error) string {
+	if f := rep.Failures(); len(f) > 0 {
+		return f[0].Detail
+	}
+	return err.Error()
 }
 
 // fromBundle judges a pin by its bundle.
@@ -276,7 +283,7 @@ func fromBundle(v *verify.Verifier, t verify.Target, digest []byte, res Result) 
 		res.Detail = ""
 		return res
 	case errors.Is(err, verify.ErrPolicyGap):
-		res.Outcome, res.Detail = PolicyGap, strings.TrimPrefix(err.Error(), t.Name+": ")
+		res.Outcome, res.Detail = PolicyGap, gapDetail(rep, err)
 		return res
 	case sg.Reason == verify.ReasonDigestMismatch:
 		signed, ok := verify.BundleSignedDigest(t.Bundle.Data)
@@ -313,7 +320,7 @@ func fromDownload(rep verify.ArtifactReport, err error, e pins.Entry, res Result
 	res.Signer = op.Signer
 	switch {
 	case errors.Is(err, verify.ErrPolicyGap):
-		res.Outcome, res.Detail = PolicyGap, strings.TrimPrefix(err.Error(), e.Name+": ")
+		res.Outcome, res.Detail = PolicyGap, gapDetail(rep, err)
 	case rep.OK && rep.SHA256 == e.SHA256:
 		res.Outcome = Signed
 		if op.Status != verify.StatusPass {

@@ -104,6 +104,7 @@ type ReadError struct {
 	Err  error
 }
 
+// Error names the file and the line, then what is wrong.
 func (e *ReadError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s: line %d: %v", e.File, e.Line, e.Err)
@@ -111,6 +112,7 @@ func (e *ReadError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns e.Err.
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // lineErr is the error of one line, before the file is known.

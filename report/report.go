@@ -6,8 +6,10 @@ const Schema = "pyverify.report/v1"
 // A Report is the outcome of verifying a set of artifacts. Its JSON form is a
 // stable contract (see the README).
 type Report struct {
+	// Schema names the report's format ([Schema]); set by [Report.Seal].
 	Schema string `json:"schema"`
-	OK     bool   `json:"ok"`
+	// OK is true when every artifact verified; set by [Report.Seal].
+	OK bool `json:"ok"`
 	// Sources lists the release data read (the release page, the JSON
 	// API), when any was: `verify` reads both and cross-checks them.
 	Sources []Source `json:"sources,omitempty"`
@@ -134,7 +136,9 @@ const (
 
 // A Check is the outcome of one check on one artifact.
 type Check struct {
-	Kind   Kind   `json:"kind"`
+	// Kind names the check; an artifact has at most one of each kind.
+	Kind Kind `json:"kind"`
+	// Status is how the check ended.
 	Status Status `json:"status"`
 	// Detail says, in one line, what was compared or why the check failed.
 	Detail string `json:"detail"`

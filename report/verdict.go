@@ -164,10 +164,14 @@ func (e *gapError) Is(target error) bool { return target == ErrPolicyGap }
 // A VerificationError reports an artifact that failed verification. It
 // lists every failed check.
 type VerificationError struct {
-	Name     string
+	// Name is the artifact's file name.
+	Name string
+	// Failures are the checks that fail it, in report order.
 	Failures []Check
 }
 
+// Error words every failed check on one line, the artifact first:
+// "NAME: kind: detail; kind: detail".
 func (e *VerificationError) Error() string {
 	var parts []string
 	for _, f := range e.Failures {

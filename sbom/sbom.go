@@ -65,9 +65,11 @@ type Error struct {
 	// "packages[5].checksums[0].checksumValue", or "" for the document as
 	// a whole (a JSON syntax error, or a document too large).
 	Field string
-	Err   error
+	// Err says what is wrong.
+	Err error
 }
 
+// Error names the file (and the field), then what is wrong.
 func (e *Error) Error() string {
 	if e.Field == "" {
 		return e.File + ": " + e.Err.Error()
@@ -75,6 +77,7 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Field + ": " + e.Err.Error()
 }
 
+// Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // A MismatchError reports an SBOM that does not describe the artifact: its
@@ -88,6 +91,7 @@ type MismatchError struct {
 	Listed, Verified string
 }
 
+// Error says how the SBOM and the artifact differ.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("%s: %s: the CPython package's SHA-256 is %s, but the verified file's is %s",
 		e.File, e.Field, e.Listed, e.Verified)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/report"
 	"github.com/pyverify/pyverify/verify"
 )
 
@@ -280,8 +281,8 @@ func TestVerifyRules(t *testing.T) {
 			if tt.detail != "" && c.Detail != tt.detail {
 				t.Errorf("detail\n got %s\nwant %s", c.Detail, tt.detail)
 			}
-			wantReason := map[string]verify.Reason{"listed-missing": verify.ReasonSBOMAbsent, "malformed": verify.ReasonSBOMMalformed,
-				"other-file": verify.ReasonSBOMMismatch, "no-digest": verify.ReasonSBOMMismatch}[tt.name]
+			wantReason := map[string]report.Reason{"listed-missing": report.ReasonSBOMAbsent, "malformed": report.ReasonSBOMMalformed,
+				"other-file": report.ReasonSBOMMismatch, "no-digest": report.ReasonSBOMMismatch}[tt.name]
 			if c.Reason != wantReason {
 				t.Errorf("reason %q, want %q", c.Reason, wantReason)
 			}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
@@ -182,24 +181,6 @@ func readEntities(body []byte) (el openpgp.EntityList, err error) {
 	return el, nil
 }
 
-// Len returns the number of keys (copies included) in k.
-func (k Keyring) Len() int { return len(k.keys) }
-
-// Fingerprints returns the distinct primary-key fingerprints in k, as
-// upper-case hex, sorted.
-func (k Keyring) Fingerprints() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, e := range k.keys {
-		if !seen[e.fpr] {
-			seen[e.fpr] = true
-			out = append(out, e.fpr)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Has reports whether k holds a primary key with the full fingerprint fpr
 // (hex, any case, spaces ignored).
 func (k Keyring) Has(fpr string) bool {
@@ -210,14 +191,6 @@ func (k Keyring) Has(fpr string) bool {
 		}
 	}
 	return false
-}
-
-// Merge returns a keyring holding the keys of k and then those of other.
-func (k Keyring) Merge(other Keyring) Keyring {
-	keys := make([]*keyringEntry, 0, len(k.keys)+len(other.keys))
-	keys = append(keys, k.keys...)
-	keys = append(keys, other.keys...)
-	return Keyring{keys: keys}
 }
 
 // fingerprintOf returns the primary fingerprint of e in upper-case hex.

@@ -590,17 +590,3 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 	b.WriteString("}}")
 	return b.Bytes(), nil
 }
-
-// WriteTo writes the policy to w as indented JSON in the file format.
-func (p *Policy) WriteTo(w io.Writer) (int64, error) {
-	raw, err := p.MarshalJSON()
-	if err != nil {
-		return 0, err
-	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
-		return 0, err
-	}
-	b.WriteByte('\n')
-	return b.WriteTo(w)
-}

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,22 +18,6 @@ import (
 // source tarball unpacks into Python-{V}/, an embeddable zip holds its
 // series' DLL, windows-{V}.json lists {V}), and no signature was made well
 // before the release came out.
-
-// WithReleaseDates makes the verifier judge signing times against t
-// instead of the embedded table (releasedate.Embedded), for tests and for
-// a newer table.
-func WithReleaseDates(t *releasedate.Table) Option {
-	return func(o *verifierOptions) error {
-		if t == nil {
-			return errors.New("WithReleaseDates: no table")
-		}
-		if o.dates != nil {
-			return errors.New("WithReleaseDates given more than once")
-		}
-		o.dates = t
-		return nil
-	}
-}
 
 // releaseEvidence is what a check learned about which release its bytes
 // are, beyond their name.

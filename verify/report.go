@@ -3,7 +3,8 @@ package verify
 import "github.com/pyverify/pyverify/report"
 
 // The report types are package report's, which owns the verdict; these
-// aliases are the names verify's API has always used.
+// aliases are the names verify's API has always used, for what its callers
+// name (the other reasons of sbom's and lifecycle's checks are report's).
 
 // ReportSchema is the value of Report.Schema; see [report.Schema].
 const ReportSchema = report.Schema
@@ -11,8 +12,6 @@ const ReportSchema = report.Schema
 type (
 	// Report is a [report.Report].
 	Report = report.Report
-	// ReportSource is a [report.Source].
-	ReportSource = report.Source
 	// LifecycleContext is a [report.LifecycleContext].
 	LifecycleContext = report.LifecycleContext
 	// ArtifactReport is a [report.Artifact].
@@ -64,11 +63,7 @@ const (
 	ReasonPolicyGap           = report.ReasonPolicyGap
 	ReasonUnsigned            = report.ReasonUnsigned
 	ReasonNotRead             = report.ReasonNotRead
-	ReasonSBOMAbsent          = report.ReasonSBOMAbsent
 	ReasonSBOMMalformed       = report.ReasonSBOMMalformed
-	ReasonSBOMMismatch        = report.ReasonSBOMMismatch
-	ReasonRefused             = report.ReasonRefused
-	ReasonLifecycleUnknown    = report.ReasonLifecycleUnknown
 	ReasonWrongRelease        = report.ReasonWrongRelease
 	ReasonSignedBeforeRelease = report.ReasonSignedBeforeRelease
 )

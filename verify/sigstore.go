@@ -75,6 +75,7 @@ type NotBundleError struct {
 	Why string
 }
 
+// Error says why the file is not a Sigstore bundle.
 func (e *NotBundleError) Error() string { return "sigstore: " + e.detail() }
 
 func (e *NotBundleError) detail() string {

@@ -120,9 +120,15 @@ func NewVerifier(p *Policy, keys Keyring, trustedRoot root.TrustedMaterial, opts
 // build a verifier from: the policy pins a key the keyring lacks, an option
 // is wrong, the trusted root is unusable. Err says what, without the
 // package's name, so that a caller can name the file at fault instead.
-type TrustError struct{ Err error }
+type TrustError struct {
+	// Err says what is wrong, without the package's name.
+	Err error
+}
 
+// Error says what is wrong with the trust material.
 func (e *TrustError) Error() string { return "verify: " + e.Err.Error() }
+
+// Unwrap returns e.Err.
 func (e *TrustError) Unwrap() error { return e.Err }
 
 // A Target describes one artifact to verify and what is known about it.

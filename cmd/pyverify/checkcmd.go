@@ -629,8 +629,9 @@ func verifiedNotPlaced(rep verify.ArtifactReport, err error) bool {
 
 // outcomeCode returns the exit code of a run's outcomes, verification
 // failures first (1), then usage or input (2), network and I/O (3), policy
-// gaps (4), and how many artifacts failed. A report whose error is the raw
-// text of its outcome gets the described form.
+// gaps (4), and how many artifacts failed. A report that could not be
+// checked because of its outcome (an error that is no verification
+// outcome) says why in the described form.
 func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed int) {
 	rank := map[int]int{exitOK: 0, exitPolicyGap: 1, exitIO: 2, exitUsage: 3, exitFailed: 4}
 	for i, err := range errs {
@@ -641,7 +642,7 @@ func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed in
 		c := exitFailed
 		if err != nil {
 			c = exitCode(err)
-			if reports[i].Error == err.Error() {
+			if reports[i].Error != "" && !isVerifyOutcome(err) {
 				reports[i].Error = describeErr(err)
 			}
 		}

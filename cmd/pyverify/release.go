@@ -111,7 +111,7 @@ func releaseError(err error, mode release.Mode) error {
 		// A page or API answer larger than any python.org sends (or a
 		// gzip bomb) is bad input, like a malformed one.
 		return inputError(withHint(err, "is --base-url a python.org mirror? Its release pages and API answers are far smaller"))
-	case errors.As(err, &de) && mode == release.Both && strings.Contains(de.Source, "/api/"):
+	case errors.As(err, &de) && mode == release.Both && errors.Is(err, release.ErrAPI):
 		// Only an API answer is blamed on the API: a page that is not a
 		// release page gets fallbackHint's question about --base-url.
 		return withHint(err, "the JSON API answered with data pyverify cannot use; --page-only verifies against the release page alone")

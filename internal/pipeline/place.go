@@ -31,9 +31,10 @@ import (
 type PlaceError struct {
 	Name string // the file's name
 	Path string // where it was to be placed
-	Err  error
+	Err  error  // why it could not be
 }
 
+// Error words the failure as "NAME: verified, but cannot be placed at PATH: why".
 func (e *PlaceError) Error() string {
 	why := e.Err.Error()
 	var pe *fs.PathError
@@ -50,6 +51,7 @@ func (e *PlaceError) Error() string {
 	return fmt.Sprintf("%s: verified, but cannot be placed at %s: %s", e.Name, e.Path, why)
 }
 
+// Unwrap returns e.Err.
 func (e *PlaceError) Unwrap() error { return e.Err }
 
 // place copies the verified open file src into dest under name, through a

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/report"
@@ -47,7 +46,10 @@ type FetchError struct {
 	StatusCode int
 }
 
+// Error returns Err's text.
 func (e *FetchError) Error() string { return e.Err.Error() }
+
+// Unwrap returns e.Err.
 func (e *FetchError) Unwrap() error { return e.Err }
 
 // ErrNotFound is matched by the error Load returns when the server does
@@ -125,6 +127,19 @@ func unreachable(err error) bool {
 	return false
 }
 
+// ErrAPI is matched by the error Load returns when the JSON API, not the
+// release page, is at fault: it answered with data that cannot be used, or
+// with an error of its own (see the package doc), or could not be read
+// when it had to be. The caller can choose PageOnly.
+var ErrAPI = errors.New("the JSON API is at fault")
+
+// apiError marks an error of the JSON API's as matching ErrAPI; its text
+// is err's.
+type apiError struct{ err error }
+
+func (e *apiError) Error() string   { return e.err.Error() }
+func (e *apiError) Unwrap() []error { return []error{e.err, ErrAPI} }
+
 // notFoundError marks a fetch error as matching ErrNotFound.
 type notFoundError struct{ err error }
 
@@ -147,13 +162,19 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("Python %s: JSON API: v2: %s; v1: %s", e.Version, e.detail(e.V2), e.detail(e.V1))
 }
 
-// detail is err without the subject the manifest package puts first
-// ("Python VERSION: JSON API: "), which Error says once for both.
+// detail words one version's failure without the subject Error says once
+// for both ("Python VERSION: JSON API: "): the fetcher's error, which
+// names the address, or the address the API answered without the release.
 func (e *UnreachableError) detail(err error) string {
-	subject := "Python " + e.Version.String() + ": "
-	s := strings.TrimPrefix(err.Error(), subject+"JSON API: ")
-	// A release v2 does not list: "URL: Python VERSION: the API does not …".
-	return strings.Replace(s, ": "+subject, ": ", 1)
+	var ni *manifest.NotInAPIError
+	if errors.As(err, &ni) {
+		return ni.Source + ": " + manifest.ErrNotInAPI.Error()
+	}
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe.Error()
+	}
+	return err.Error()
 }
 
 // Summary words both failures briefly, for a warning:

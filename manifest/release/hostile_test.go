@@ -85,3 +85,26 @@ func TestReadFrom(t *testing.T) {
 		t.Errorf("err = %v, want a *manifest.DataError naming the page read", err)
 	}
 }
+
+// An API answer that cannot be used matches ErrAPI; a page that cannot be
+// used does not, whatever the address it was read from says.
+func TestLoadErrAPI(t *testing.T) {
+	c, _ := serve(t, func(dir string) {
+		files, _ := filepath.Glob(filepath.Join(dir, "api", "v2", "downloads", "release_file", "*.json"))
+		for _, f := range files {
+			os.WriteFile(f, []byte("not json"), 0o644)
+		}
+	})
+	_, err := release.Load(context.Background(), c.ReleaseFetcher(), v3124, release.Both)
+	var de *manifest.DataError
+	if !errors.As(err, &de) || !errors.Is(err, release.ErrAPI) {
+		t.Errorf("malformed API answer: err = %v, want a *manifest.DataError matching ErrAPI", err)
+	}
+	c, _ = serve(t, func(dir string) {
+		os.WriteFile(filepath.Join(dir, "downloads/release/python-3124/index.html"), []byte("root:x:0:0\n"), 0o644)
+	})
+	_, err = release.Load(context.Background(), c.ReleaseFetcher(), v3124, release.Both)
+	if !errors.As(err, &de) || errors.Is(err, release.ErrAPI) {
+		t.Errorf("malformed page: err = %v, want a *manifest.DataError not matching ErrAPI", err)
+	}
+}

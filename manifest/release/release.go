@@ -84,7 +84,7 @@ func Load(ctx context.Context, fetch Fetcher, v manifest.Version, mode Mode) (*R
 		case err != nil && mode == Both && errors.As(err, &unreachable):
 			r.Warnings = append(r.Warnings, unreachable.Summary()+": verified against the release page only, without a cross-check")
 		case err != nil:
-			return nil, err
+			return nil, &apiError{err}
 		default:
 			api = m
 			r.Sources = append(r.Sources, src)

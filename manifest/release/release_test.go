@@ -124,8 +124,12 @@ func TestLoadAPIUnknownReleaseNamesBothVersions(t *testing.T) {
 
 func TestUnreachableErrorNotListedByV2(t *testing.T) {
 	v := manifest.MustParseVersion("3.99.0")
-	v2 := fmt.Errorf("https://www.python.org/api/v2/downloads/release/?slug=python-3990: Python 3.99.0: %w", manifest.ErrNotInAPI)
-	v1 := fmt.Errorf("Python 3.99.0: JSON API: %w", errors.New("https://www.python.org/api/v1/downloads/release_file/?release__slug=python-3990: HTTP 404 Not Found"))
+	// As FetchAPIv2 and FetchAPI return them: the release not listed by
+	// v2, and the Fetcher's *FetchError for v1 after the API's subject.
+	v2 := &manifest.NotInAPIError{Source: "https://www.python.org/api/v2/downloads/release/?slug=python-3990", Version: v}
+	v1 := fmt.Errorf("Python 3.99.0: JSON API: %w", &release.FetchError{
+		Err:      errors.New("https://www.python.org/api/v1/downloads/release_file/?release__slug=python-3990: HTTP 404 Not Found"),
+		NotFound: true, StatusCode: 404, Brief: "HTTP 404 Not Found"})
 	err := &release.UnreachableError{Version: v, V2: v2, V1: v1}
 	want := "Python 3.99.0: JSON API: v2: https://www.python.org/api/v2/downloads/release/?slug=python-3990: the API does not list the release; v1: https://www.python.org/api/v1/downloads/release_file/?release__slug=python-3990: HTTP 404 Not Found"
 	if err.Error() != want || !errors.Is(err, manifest.ErrNotInAPI) {
