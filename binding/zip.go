@@ -196,7 +196,7 @@ func centralNames(tail []byte, total int64) ([]string, error) {
 			return nil, errors.New("malformed zip64 end of central directory")
 		}
 		at := int64(binary.LittleEndian.Uint64(tail[eocd-12:])) - (total - int64(len(tail)))
-		if at < 0 || at+56 > int64(eocd-20) || binary.LittleEndian.Uint32(tail[at:]) != 0x06064b50 {
+		if at < 0 || at > int64(eocd-20-56) || binary.LittleEndian.Uint32(tail[at:]) != 0x06064b50 {
 			return nil, errors.New("malformed zip64 end of central directory")
 		}
 		z := tail[at:]
