@@ -9,7 +9,9 @@
 //   - a source tarball (.tgz, .tar.gz, .tar.xz, .tar.bz2) unpacks into
 //     Python-{V}/: its first tar header names the release;
 //   - an embeddable package (.zip) holds python{XY}.dll and python{XY}.zip:
-//     its local file headers name the series (not the release);
+//     its member names (in the local headers as they go by, and in the
+//     central directory at its end, which is what extractors read) name the
+//     series (not the release);
 //   - an install manager index (windows-{V}.json) lists the release's
 //     packages, each with its "sort-version".
 //
@@ -115,8 +117,8 @@ func (m Marker) Judge(version string) Verdict {
 	case m.Err != nil:
 		return Other
 	case m.Version == "":
-		if m.Format == TarGzip || m.Format == TarXZ || m.Format == TarBzip2 {
-			return Other // every source tarball has Python-{V}/
+		if m.Format == TarGzip || m.Format == TarXZ || m.Format == TarBzip2 || m.Format == Zip {
+			return Other // every source tarball has Python-{V}/, every embeddable package python{XY}.dll
 		}
 		return Unbound
 	case m.Series:

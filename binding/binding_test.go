@@ -229,26 +229,57 @@ func TestZip(t *testing.T) {
 	if m.Judge("3.12.0rc2") != SeriesOnly || m.Judge("3.11.4") != Other {
 		t.Errorf("judge: %v %v", m.Judge("3.12.0rc2"), m.Judge("3.11.4"))
 	}
+	// Every embeddable package holds its series' DLL.
 	_, m = feed(Zip, mk("LICENSE.txt"), 7)
-	if m.Err != nil || m.Version != "" || m.Judge("3.12.0") != Unbound {
+	if m.Err != nil || m.Version != "" || m.Judge("3.12.0") != Other {
 		t.Errorf("%+v", m)
 	}
 	_, m = feed(Zip, mk("python311.dll", "python312.zip"), 7)
 	if m.Err == nil || m.Err.Error() != "it holds the DLLs of 2 series (python311.dll, python312.zip)" || m.Judge("3.12.0") != Other {
 		t.Errorf("%+v", m)
 	}
-	// zip.Writer puts sizes in a data descriptor when streaming: the
-	// walker stops after the first member, having found nothing.
+	// zip.Writer puts sizes in a data descriptor when streaming (the
+	// fixtures' packages are made so): the walk of the local headers stops
+	// after the first member, and the central directory names the rest.
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
-	w, _ := zw.Create("python.exe")
-	w.Write([]byte("MZ"))
+	for _, n := range []string{"python.exe", "python312.dll", "python312.zip", "LICENSE.txt"} {
+		w, _ := zw.Create(n)
+		w.Write(bytes.Repeat([]byte("MZ\r\n"), 3000))
+	}
+	zw.Close()
+	for _, chunk := range []int{3, 4096, 1 << 21} {
+		_, m = feed(Zip, b.Bytes(), chunk)
+		if m.Err != nil || m.Version != "3.12" || !m.Series || m.Found != "python312.dll" || m.Judge("3.12.4") != SeriesOnly || m.Judge("3.13.0a1") != Other {
+			t.Errorf("data descriptor, chunks of %d: %+v", chunk, m)
+		}
+	}
+	// The central directory names another series than the local headers.
+	local := mk("python.exe", "python312.dll")
+	other := bytes.Replace(local, []byte("python312.dll"), []byte("python313.dll"), 1) // the first: a local header
+	if bytes.Equal(other, local) || bytes.Count(other, []byte("python312.dll")) != 1 {
+		t.Fatal("bad test data")
+	}
+	_, m = feed(Zip, other, 100)
+	if m.Err == nil || m.Err.Error() != "it holds the DLLs of 2 series (python313.dll, python312.dll)" {
+		t.Errorf("local and central names differ: %+v", m)
+	}
+	// Cut short: no central directory.
+	_, m = feed(Zip, local[:len(local)-10], 100)
+	if m.Err == nil || m.Err.Error() != "not a zip archive: no end of central directory record" || m.Judge("3.12.4") != Other {
+		t.Errorf("truncated: %+v", m)
+	}
+	// A zip larger than the tail kept: its central directory is still read.
+	var bb bytes.Buffer
+	zw = zip.NewWriter(&bb)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "python.exe", Method: zip.Store})
+	w.Write(bytes.Repeat([]byte{7}, 3<<20))
 	w, _ = zw.Create("python312.dll")
 	w.Write([]byte("MZ"))
 	zw.Close()
-	_, m = feed(Zip, b.Bytes(), 3)
-	if m.Err != nil || m.Judge("3.12.0") != Unbound {
-		t.Errorf("data descriptor: %+v", m)
+	_, m = feed(Zip, bb.Bytes(), 32<<10)
+	if m.Err != nil || m.Version != "3.12" {
+		t.Errorf("3 MiB: %+v", m)
 	}
 	_, m = feed(Zip, []byte("MZ not a zip at all, but long enough for a header"), 5)
 	if m.Err == nil || m.Err.Error() != "not a zip archive" {
@@ -320,6 +351,12 @@ func FuzzTarHead(f *testing.F) {
 	}
 	f.Add(gz(f, sourceTar(f, "Python-3.6.15", 1<<10, true)), uint8(0))
 	f.Add([]byte("BZh91AY&SY"), uint8(2))
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.Create("python312.dll")
+	w.Write([]byte("MZ"))
+	zw.Close()
+	f.Add(zb.Bytes(), uint8(3))
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		format := []Format{TarGzip, TarXZ, TarBzip2, Zip, WindowsIndex}[int(which)%5]
 		_, m := feed(format, data, 1000)

@@ -57,6 +57,7 @@ type Head struct {
 	ended  bool
 	m      Marker
 	zip    zipWalker
+	tail   zipTail // a zip's end, where its central directory is
 }
 
 // NewHead returns a Head reading the marker of format f. A Head of format
@@ -89,10 +90,14 @@ func (h *Head) Write(p []byte) (int, error) {
 		return n, nil
 	}
 	if h.format == Zip {
-		h.zip.feed(p)
-		if h.zip.stopped {
-			h.finishZip()
+		if !h.zip.stopped {
+			h.zip.feed(p)
 		}
+		if h.zip.err != nil {
+			h.finishZip() // not a zip: nothing more to learn
+			return n, nil
+		}
+		h.tail.write(p)
 		return n, nil
 	}
 	room := min(h.limit-len(h.buf), len(p))
@@ -366,6 +371,20 @@ func cut(s string) string {
 func (h *Head) finishZip() {
 	z := &h.zip
 	m := Marker{Format: Zip}
+	if z.err == nil {
+		// The central directory is what extractors unpack: its names
+		// count, with those the local headers gave (a member's sizes in a
+		// data descriptor, as streaming writers put them, stop the walk
+		// of the local headers).
+		names, err := centralNames(h.tail.bytes(), h.tail.total)
+		if err != nil {
+			z.err = err
+		}
+		for _, n := range names {
+			z.note(n)
+		}
+	}
+	h.tail = zipTail{}
 	switch {
 	case z.err != nil:
 		m.Err = z.err

@@ -384,6 +384,9 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 			if err == nil {
 				err = messageSignatureAllowed(sig, c.cfg)
 			}
+			if err == nil && sig.SigType == packet.SigTypeText && !textFileName(c.name) {
+				err = &textOfBinaryError{fpr: fingerprintOf(g[0]), made: sig.CreationTime}
+			}
 			if err == nil {
 				fpr := fingerprintOf(g[0])
 				if signer, ok := c.signerFor(fpr); ok {
@@ -401,8 +404,9 @@ func (c *openpgpCheck) finish(sha256 func() (hash.Hash, error)) (CheckResult, []
 		best = pgperrors.ErrUnknownIssuer
 	}
 	res := CheckResult{Kind: KindOpenPGP, Status: StatusFail, Detail: c.describeFailure(best)}
+	var tb *textOfBinaryError
 	if !slices.ContainsFunc(c.ps.sigs, func(sig *packet.Signature) bool { return sig.SigType != packet.SigTypeText }) &&
-		!errors.Is(best, pgperrors.ErrUnknownIssuer) {
+		!errors.Is(best, pgperrors.ErrUnknownIssuer) && !errors.As(best, &tb) {
 		res.Detail += " (a text-mode signature, gpg --textmode: checked over the file's text with CRLF line endings)"
 	}
 	if errors.Is(best, pgperrors.ErrUnknownIssuer) {
@@ -459,6 +463,10 @@ func (c *openpgpCheck) pass(sig *packet.Signature, k validKey, s Signer, fpr str
 	}
 	c.signedAt = sig.CreationTime.UTC()
 	detail := fmt.Sprintf("good signature made %s by %s", sig.CreationTime.UTC().Format(time.DateOnly), fpr)
+	if sig.SigType == packet.SigTypeText {
+		detail += "; " + textSignatureNote
+		warnings = append(warnings, fmt.Sprintf("%s: openpgp: %s", c.name, textSignatureNote))
+	}
 	if !k.primary {
 		detail += fmt.Sprintf(" (subkey %X)", k.pub.Fingerprint)
 	}
@@ -520,7 +528,10 @@ func legacyKey(k *packet.PublicKey) string {
 // several copies of a key all fail.
 func errorRank(err error) int {
 	var se pgperrors.SignatureError
+	var tb *textOfBinaryError
 	switch {
+	case errors.As(err, &tb):
+		return 6 // a good signature, of the text only
 	case errors.Is(err, pgperrors.ErrKeyRevoked):
 		return 5
 	case errors.As(err, &se) && !strings.Contains(string(se), "insecure"):
@@ -545,7 +556,10 @@ func (c *openpgpCheck) describeFailure(err error) string {
 	sig := c.ps.sigs[0]
 	made := sig.CreationTime.UTC().Format(time.DateOnly)
 	want := c.wantSigners()
+	var tb *textOfBinaryError
 	switch {
+	case errors.As(err, &tb):
+		return tb.Error()
 	case errors.Is(err, pgperrors.ErrKeyRevoked):
 		return fmt.Sprintf("key %s has been revoked: not a valid signature by %s", c.claimedKey(sig), want)
 	case errors.Is(err, pgperrors.ErrKeyExpired):

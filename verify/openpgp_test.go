@@ -73,10 +73,16 @@ func testReq(legacy bool, signers ...Signer) Requirement {
 // per-signature one is returned.
 func runOpenPGP(t testing.TB, keys Keyring, req Requirement, data, asc []byte) (CheckResult, []string) {
 	t.Helper()
+	return runOpenPGPNamed(t, "Python-3.13.1.tgz", keys, req, data, asc)
+}
+
+// runOpenPGPNamed is runOpenPGP for a file named name.
+func runOpenPGPNamed(t testing.TB, name string, keys Keyring, req Requirement, data, asc []byte) (CheckResult, []string) {
+	t.Helper()
 	var res CheckResult
 	var warnings []string
 	for _, hashing := range []pgpHashing{pgpPerSignature, pgpOwnHashes, pgpShareSHA256} {
-		c := startOpenPGP("Python-3.13.1.tgz", asc, keys, req, hashing)
+		c := startOpenPGP(name, asc, keys, req, hashing)
 		if c.shareSHA256 && len(c.hashes) == 0 && c.needsBytes() {
 			t.Fatalf("a check sharing SHA-256 alone says it needs the bytes")
 		}

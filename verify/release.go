@@ -56,9 +56,12 @@ func (v *Verifier) releaseCheck(t Target, ev releaseEvidence) CheckResult {
 	}
 
 	bound := false
+	format := binding.FormatOf(t.Name)
 	switch m := ev.marker; {
-	case m == nil && binding.FormatOf(t.Name) != binding.None:
-		notes = append(notes, "content not read (verified by digest)")
+	case m == nil && format != binding.None:
+		if len(t.Sources) > 0 {
+			notes = append(notes, "content not read (verified by digest)")
+		}
 	case m == nil:
 	default:
 		switch m.Judge(want) {
@@ -66,7 +69,13 @@ func (v *Verifier) releaseCheck(t Target, ev releaseEvidence) CheckResult {
 			bound = true
 			notes = append(notes, contentNames(*m))
 		case binding.SeriesOnly:
-			notes = append(notes, contentNames(*m)+", not the release")
+			// An embeddable package names its series only: bound by
+			// content as far as the format allows.
+			bound = true
+			notes = append(notes, contentNames(*m)+": the content names the series, not the release")
+			if len(t.Sources) > 0 {
+				notes = append(notes, "the release within the series is bound by the release listing"+listingCaveat(t))
+			}
 		case binding.Other:
 			fails = append(fails, contentMismatch(*m, want))
 		}
@@ -101,21 +110,34 @@ func (v *Verifier) releaseCheck(t Target, ev releaseEvidence) CheckResult {
 		r.Detail = strings.Join(notes, "; ")
 	case len(t.Sources) > 0:
 		r.Status = StatusListed
-		r.Detail = "bound only by the release listing"
-		if t.ListingHost != "" {
-			r.Detail += fmt.Sprintf(", which came from %s, not python.org: the binding rests on that host", safetext.Word(t.ListingHost))
-		}
+		r.Detail = "bound only by the release listing" + listingCaveat(t)
 		if len(notes) > 0 {
 			r.Detail += "; " + strings.Join(notes, "; ")
 		}
 	default:
 		r.Status = StatusSkipped
-		r.Detail = "no binding possible: nothing in a file of this kind names its release, and no release listing was read"
+		switch {
+		case ev.marker == nil && format != binding.None:
+			r.Detail = "not bound: verified by digest, so the content, which names the release in a file of this kind, was not read; and no release listing was read"
+		case format == binding.None || ev.marker == nil || ev.marker.Format == binding.None:
+			r.Detail = "no binding possible: nothing in a file of this kind names its release, and no release listing was read"
+		default:
+			r.Detail = "not bound: the content names no release, and no release listing was read"
+		}
 		if len(notes) > 0 {
 			r.Detail += "; " + strings.Join(notes, "; ")
 		}
 	}
 	return r
+}
+
+// listingCaveat says, when the release listing came from a host that is
+// not python.org, that a binding by the listing rests on that host.
+func listingCaveat(t Target) string {
+	if t.ListingHost == "" {
+		return ""
+	}
+	return fmt.Sprintf(", which came from %s, not python.org: the binding rests on that host", safetext.Word(t.ListingHost))
 }
 
 // contentNames words a marker that names the release or its series.
@@ -142,8 +164,21 @@ func contentMismatch(m binding.Marker, want string) string {
 		return fmt.Sprintf("the package holds %s: it is a file of %s, not of %s", safetext.Word(m.Found), m.Version, want)
 	case m.Version != "":
 		return fmt.Sprintf("%s: it is %s, not %s", contentNames(m), m.Version, want)
+	case m.Format == binding.Zip:
+		return fmt.Sprintf("the package holds no %s: it is not an embeddable package of %s", seriesDLL(want), want)
 	}
 	return fmt.Sprintf("%s, not Python-%s/", contentNames(m), want)
+}
+
+// seriesDLL names the DLL of version's series: "python313.dll" for
+// "3.13.0a1".
+func seriesDLL(version string) string {
+	major, rest, _ := strings.Cut(version, ".")
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	return "python" + major + rest[:i] + ".dll"
 }
 
 // signedBefore words a signature made well before the release.

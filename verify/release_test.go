@@ -2,6 +2,7 @@ package verify
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -37,6 +38,25 @@ func sourceTarball(t testing.TB, top string) []byte {
 	return gb.Bytes()
 }
 
+// embedZip returns a zip of the named members as zip.Writer streams it
+// (sizes in data descriptors, as the fixtures' packages are).
+func embedZip(t testing.TB, members ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, m := range members {
+		w, err := zw.Create(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(bytes.Repeat([]byte("MZ\x90\x00\n"), 1000))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // releaseCase verifies data as name of version, with a fresh bundle by the
 // fixture's release manager (3.14 is Sigstore-only in the fixture policy).
 func releaseCase(t *testing.T, v *Verifier, f *verifierFixture, name, version string, data []byte, tweak func(*Target)) (ArtifactReport, error) {
@@ -64,6 +84,7 @@ func TestReleaseCheck(t *testing.T) {
 	f := newVerifierFixture(t)
 	v := releaseVerifier(t, f)
 	genuine := sourceTarball(t, "Python-3.14.0")
+	embed := embedZip(t, "python.exe", "python314.dll", "python314.zip")
 	for _, tc := range []struct {
 		test, name, version string
 		data                []byte
@@ -90,6 +111,16 @@ func TestReleaseCheck(t *testing.T) {
 		}, StatusListed, "", "bound only by the release listing, which came from mirror.example, not python.org: the binding rests on that host"},
 		{"unsigned", "Python-3.14.0.tgz", "3.14.0", sourceTarball(t, "Python-3.13.0"), func(tg *Target) { tg.Bundle = Sidecar{} },
 			StatusSkipped, "", "not checked: no signature verified the bytes"},
+		{"embeddable package", "python-3.14.0-embed-amd64.zip", "3.14.0", embed, nil,
+			StatusPass, "", "the package holds python314.dll (series 3.14): the content names the series, not the release"},
+		{"embeddable package, listed", "python-3.14.0-embed-amd64.zip", "3.14.0", embed, func(tg *Target) {
+			tg.Sources, tg.ListingHost = []string{"release page"}, "mirror.example"
+		}, StatusPass, "", "the package holds python314.dll (series 3.14): the content names the series, not the release; " +
+			"the release within the series is bound by the release listing, which came from mirror.example, not python.org: the binding rests on that host"},
+		{"embeddable package of another series", "python-3.14.0-embed-amd64.zip", "3.14.0", embedZip(t, "python.exe", "python313.dll"), nil,
+			StatusFail, ReasonWrongRelease, "the package holds python313.dll: it is a file of 3.13, not of 3.14.0"},
+		{"embeddable package without its DLL", "python-3.14.0-embed-amd64.zip", "3.14.0", embedZip(t, "python.exe"), nil,
+			StatusFail, ReasonWrongRelease, "the package holds no python314.dll: it is not an embeddable package of 3.14.0"},
 		{"installer, not listed", "python-3.14.0-amd64.exe", "3.14.0", []byte("MZ..."), nil,
 			StatusSkipped, "", "no binding possible: nothing in a file of this kind names its release, and no release listing was read"},
 	} {
@@ -164,11 +195,19 @@ func TestReleaseRealBundles(t *testing.T) {
 			t.Errorf("%s: %v: release check %+v", rb.file, err, c)
 		}
 	}
+	// By digest, a source tarball's content is not read: the check says
+	// so, not that nothing in it names the release.
+	rb := findRealBundle(t, "Python-3.12.0rc2.tgz")
+	rep, _ := v.VerifyDigest(Target{Name: rb.file, Version: names.MustParseVersion(rb.version), Bundle: Sidecar{Data: rb.json, Listed: true}}, rb.sha256)
+	if c := checkOf(rep, KindRelease); c.Status != StatusSkipped ||
+		c.Detail != "not bound: verified by digest, so the content, which names the release in a file of this kind, was not read; and no release listing was read" {
+		t.Errorf("by digest, not listed: %+v", c)
+	}
 	// The same bytes claimed by a later release of the series fail on
 	// their signing time: 3.12.0rc2's installer as 3.12.4's.
-	rb := findRealBundle(t, "python-3.12.0rc2-amd64.exe")
+	rb = findRealBundle(t, "python-3.12.0rc2-amd64.exe")
 	tg := Target{Name: "python-3.12.4-amd64.exe", Version: names.MustParseVersion("3.12.4"), Bundle: Sidecar{Data: rb.json, Listed: true}}
-	rep, _ := v.VerifyDigest(tg, rb.sha256)
+	rep, _ = v.VerifyDigest(tg, rb.sha256)
 	c := checkOf(rep, KindRelease)
 	if c.Status != StatusFail || c.Reason != ReasonSignedBeforeRelease || c.Detail != "signed 2023-09-06, before 3.12.4 was released (2024-06-06)" || rep.OK {
 		t.Errorf("%+v", c)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -376,6 +377,7 @@ func fileTarget(cmd string, f *checkFlags, file string, m *manifest.Manifest) (v
 	}
 	if listed != nil {
 		t.Class, t.Size, t.MD5, t.SHA256 = listed.Class, listed.Size, listed.MD5, listed.SHA256
+		manifestListing(&t, m)
 	}
 	if err := f.pinnedDigest(cmd, name, &t); err != nil {
 		return t, err
@@ -414,6 +416,17 @@ func listedIn(f *checkFlags, name string, m *manifest.Manifest) (*manifest.Artif
 	}
 	return nil, inputError(withHint(fmt.Errorf("%s: not a file of Python %s, says the manifest %s", sanitize(name), sanitize(m.Version), sanitize(f.manifestFile)),
 		"check the file name, or give the manifest of its release ('pyverify manifest VERSION --json')"))
+}
+
+// manifestListing marks t as listed by the manifest m, a release listing
+// read from python.org (or the host its source names): the release check
+// is then "listed" where the content names no release.
+func manifestListing(t *verify.Target, m *manifest.Manifest) {
+	t.Sources = []string{"manifest"}
+	if u, err := url.Parse(m.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
+		u.Hostname() != "www.python.org" && u.Hostname() != "python.org" {
+		t.ListingHost = u.Host
+	}
 }
 
 func targetVersion(cmd string, f *checkFlags, name string, m *manifest.Manifest) (manifest.Version, error) {
@@ -526,6 +539,7 @@ func checkDigest(cmd string, v *verify.Verifier, f *checkFlags, arg string, m *m
 	}
 	if listed != nil {
 		t.Class, t.SHA256 = listed.Class, listed.SHA256
+		manifestListing(&t, m)
 	}
 	if t.Version, err = targetVersion(cmd, f, name, m); err != nil {
 		return nil, t, err
