@@ -579,13 +579,13 @@ func (s *State) rawEntry(path string, ref *stateRef) (e Entry, raw, line []byte,
 		return Entry{}, nil, nil, false, err
 	}
 	raw = line[ref.entryOff : ref.entryOff+ref.entryLen]
-	if e, ok := entryWithoutProblems(path, raw); ok {
-		return e, raw, line, true, nil
-	}
 	if bytes.Contains(raw, []byte(`\u00`)) {
 		// Escaped as json.Marshal escapes &, < and > (or a control
 		// character): the report's form is the decoded entry's.
 		return Entry{}, nil, nil, false, nil
+	}
+	if e, ok := entryWithoutProblems(path, raw); ok {
+		return e, raw, line, true, nil
 	}
 	// The entry's own fields are checked as decodeRecord checks them;
 	// its checks, warnings and sidecars are passed on as they are.
