@@ -11,6 +11,10 @@
 // for a Dockerfile in the manner of the official Docker python images, a JSON
 // document (Schema), and key=value lines for a CI step's outputs
 // ($GITHUB_OUTPUT). Parse reads the SHA256SUMS and JSON forms back.
+//
+// Read reads the pins other people's files hold (Entry), in those forms and
+// in the forms pyenv, the official Docker images and Homebrew pin
+// python.org downloads with (InputFormat); package pinproof proves them.
 package pins
 
 import (

@@ -40,6 +40,8 @@ type checkFlags struct {
 	sbom           bool
 	spdx, pinsFile string
 	pins           *pins.Set
+	// Proving pins by digest (pinscheck.go).
+	proof pinsProofFlags
 }
 
 func cmdCheck(ctx context.Context, u *ui, args []string) error {
@@ -61,9 +63,16 @@ func cmdCheck(ctx context.Context, u *ui, args []string) error {
 	fs.BoolVar(&f.asJSON, "json", false, "")
 	fs.BoolVar(&f.sbom, "sbom", false, "")
 	fs.StringVar(&f.spdx, "spdx", "", "")
-	fs.StringVar(&f.pinsFile, "pins", "", "")
+	f.proof.register(fs) // --pins, and the flags of proving pins by digest
 	files, err := parseFlags(cmd, fs, args)
 	if err != nil {
+		return err
+	}
+	f.proof.parsed(fs, &f)
+	if f.proof.byDigest(files) {
+		return checkPinsByDigest(ctx, u, cmd, &f, &f.proof)
+	}
+	if err := f.proof.checkFileMode(cmd); err != nil {
 		return err
 	}
 	if files, err = f.readPins(cmd, files); err != nil {

@@ -40,7 +40,8 @@ Usage:
     pyverify verify VERSION [--os CLASSES] [--file NAME]... [--dest DIR]
     pyverify check FILE... [--manifest FILE]
     pyverify check sha256:HEX --name FILE --sigstore BUNDLE
-    pyverify check --pins PINFILE [FILE...]
+    pyverify check --pins PINFILE FILE...
+    pyverify check --pins PINFILE|DIR... [--bundles DIR] [--download]
     pyverify pins VERSION [--os CLASSES] [--file NAME]... --format FORMAT
     pyverify manifest VERSION [--json] [--api]
     pyverify manifest --page FILE|URL [--api-file FILE] [--json]
@@ -52,7 +53,8 @@ Usage:
 
 Commands:
     verify    download a release from python.org (or a mirror) and verify it
-    check     verify files you already have, or a digest
+    check     verify files you already have, or a digest, or prove the
+              digests a pin file holds (pyenv, Docker, Homebrew, SHA256SUMS)
     pins      verify a release, then print the digests that verified, for a
               Dockerfile, sha256sum -c or a CI step
     manifest  show what python.org says a release contains
@@ -165,6 +167,7 @@ Examples:
 const usageCheck = `Usage:
     pyverify check FILE... [flags]
     pyverify check sha256:HEX --name FILE --sigstore BUNDLE [flags]
+    pyverify check --pins PINFILE|DIR... [flags]
 
 Verifies files you already have, offline. The version and class come from
 each file's name; signatures are found next to the file (FILE.asc,
@@ -173,6 +176,27 @@ FILE.sigstore, FILE.crt and FILE.sig). Each file is read once.
 The second form verifies a Sigstore bundle against a known SHA-256 digest,
 without the file: useful for auditing from a hash database. OpenPGP
 signatures cannot be checked this way.
+
+The third form, --pins with no FILE, proves the SHA-256 digests that other
+people's pin files hold for python.org downloads, without the files: for
+each pin, the release's Sigstore bundle ({base}/ftp/python/X.Y.Z/NAME.sigstore)
+must verify over the pinned digest under the trust policy. Pin files are
+read strictly, their format detected from the content: SHA256SUMS, pyverify's
+pins JSON and GitHub-output pins, pyenv python-build definitions (or a
+folder of them), docker-library's versions.json, Homebrew formulae and
+Dockerfiles (ENV PYTHON_VERSION / PYTHON_SHA256). Pins of other software
+(OpenSSL, pip...) are listed and not checked. Each pin ends:
+    signed      a signature the policy accepts covers the pinned digest
+    WRONG       the release manager signed another digest (both are shown)
+    failed      a signature is there and does not verify
+    unsigned    a Sigstore-only release has no bundle for the file
+    unproven    an OpenPGP-only release: the signature covers the bytes,
+                so proving the pin needs the file (--download)
+    policy-gap  the policy does not say who signs the file
+    error       the bundle or file could not be fetched
+The table goes to standard error; standard output has --json or --jsonl.
+Exit status 0 only when every pin was proven (unproven ones too with
+--allow-unproven); 1 for any WRONG, failed, unsigned or unproven pin.
 
 Flags:
     --version VERSION  the release the files belong to (default: from the name)
@@ -194,12 +218,32 @@ Flags:
     --spdx FILE        the SBOM (one file, or the digest form; implies --sbom)
     --pins FILE        expected SHA-256 digests from a pin file ('pyverify pins',
                        SHA256SUMS or JSON form): every FILE must be pinned, and
-                       signatures are checked as ever. With no FILE, checks
-                       every pinned file in the current directory
+                       signatures are checked as ever. With no FILE, proves
+                       every pin by digest (repeatable; a folder reads every
+                       file in it)
     --jobs N           files checked in parallel (default: 1 on one CPU, else
                        2/3 of the CPUs, at least 2 and at most 64; each file
-                       uses two already)
+                       uses two already); pins proven in parallel (default 8)
     --json             print the report as JSON on standard output
+
+Flags of --pins with no FILE:
+    --format FORMAT    read the pin files as FORMAT instead of detecting it:
+                       sha256sums, json, pyenv, docker-versions, homebrew,
+                       dockerfile, github-output
+    --bundles DIR      read bundles from DIR, a local tree laid out like
+                       /ftp/python/ (DIR/3.13.5/Python-3.13.5.tar.xz.sigstore):
+                       offline, nothing is downloaded
+    --base-url URL     fetch bundles from a mirror with python.org's layout
+                       (default https://www.python.org)
+    --download         prove pins that have no bundle (OpenPGP-only releases)
+                       by downloading the file and checking its .asc
+    --allow-unproven   exit 0 even if some pins are unproven
+    --jsonl            print one JSON result per pin as it is done
+    --cache DIR        where fetched bundles and downloads are kept (default:
+                       the user cache directory); a cached bundle is verified
+                       again each time
+    --retries N, --stall-timeout D, --min-rate N, --allow-http-unsafe
+                       as for 'verify'
 
 ` + trustFlagsText + `
 ` + lifecycleFlagsText + `
@@ -211,6 +255,13 @@ Examples:
     $ pyverify check python3.13_3.13.5.orig.tar.xz --as Python-3.13.5.tar.xz
     $ pyverify check sha256:64424e96e2457abbac899b90f9530985b51eef2905951febd935f0e73414caeb \
           --name Python-3.11.0.tgz --sigstore Python-3.11.0.tgz.sigstore
+
+    Prove the digests pyenv pins, a Dockerfile's, and a Homebrew formula's:
+    $ pyverify check --pins pyenv/plugins/python-build/share/python-build
+    $ pyverify check --pins Dockerfile --pins python@3.13.rb --json
+    Offline, from a mirror's tree of bundles; OpenPGP-only releases downloaded:
+    $ pyverify check --pins versions.json --bundles /srv/mirror/ftp/python
+    $ pyverify check --pins SHA256SUMS --download
 
 ` + exitCodesText
 
