@@ -103,6 +103,11 @@ type State struct {
 	old  *os.File
 	idx  map[string]*stateRef
 
+	// block is the part of old at blockOff last read (see readRecord).
+	blockMu  sync.Mutex
+	block    []byte
+	blockOff int64
+
 	mu       sync.Mutex
 	tmp      *os.File
 	w        *bufio.Writer
@@ -542,12 +547,33 @@ func decodeRecord(data []byte) (stateRecord, error) {
 // nil.
 func (s *State) find(path string) *stateRef { return s.idx[path] }
 
-// readLine returns the line of ref's record, checked against the index.
+// stateBlock is how much of the old state file one read brings in: records
+// are used in about the order they were written (the walk's), so most are
+// found in the block read for an earlier one.
+const stateBlock = 256 << 10
+
+// readRecord returns the line of ref's record, checked against the index.
 func (s *State) readRecord(ref *stateRef) ([]byte, error) {
 	buf := make([]byte, ref.n)
-	if _, err := s.old.ReadAt(buf, ref.off); err != nil {
-		return nil, &StateError{Path: s.path, Line: ref.line, Err: err}
+	s.blockMu.Lock()
+	if ref.off < s.blockOff || ref.off+int64(ref.n) > s.blockOff+int64(len(s.block)) {
+		if cap(s.block) < max(stateBlock, ref.n) {
+			s.block = make([]byte, max(stateBlock, ref.n))
+		}
+		s.block = s.block[:cap(s.block)]
+		n, err := s.old.ReadAt(s.block, ref.off)
+		if n < ref.n {
+			s.block, s.blockOff = s.block[:0], 0
+			s.blockMu.Unlock()
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, &StateError{Path: s.path, Line: ref.line, Err: err}
+		}
+		s.block, s.blockOff = s.block[:n], ref.off
 	}
+	copy(buf, s.block[ref.off-s.blockOff:])
+	s.blockMu.Unlock()
 	if lineSum(buf) != ref.sum {
 		return nil, &StateError{Path: s.path, Line: ref.line, Err: errors.New("changed while in use")}
 	}
