@@ -89,7 +89,9 @@ type stateHeader struct {
 // so that the file on disk is always a complete state.
 //
 // Memory stays small however many files the mirror holds: the State keeps
-// only each recorded path and its offset, never the records themselves.
+// each recorded path with its offset and identity (size, times, inode,
+// context, trust: what decides reuse, about 150 bytes), never the records'
+// entries, which are read again only for the files that did not change.
 //
 // One audit at a time uses a state file: an open State holds an exclusive
 // advisory lock on PATH.lock (flock on Unix, LockFileEx on Windows), which
