@@ -12,11 +12,23 @@ import (
 
 	"github.com/pyverify/pyverify/internal/sizecap"
 	"github.com/pyverify/pyverify/manifest"
+	"github.com/pyverify/pyverify/names"
 	"github.com/pyverify/pyverify/verify"
 )
 
-// windowsSubdirs hold the MSI components of old Windows web installers.
-var windowsSubdirs = []string{"amd64", "win32", "arm64"}
+// fileVersion is the release a file of release directory dir (whose
+// version is dirVersion) is verified as: the one its name carries when that
+// release lives in dir (3.14.0a2 in 3.14.0/), else the directory's. A name
+// without a version (core.msi) takes the directory's, and so does a name of
+// another release (a 3.6.15 installer in 3.12.4/), whose name the release
+// check then finds is not 3.12.4's: a wrong-release problem, as
+// pyverify check --version 3.12.4 gives it.
+func fileVersion(name, dir string, dirVersion manifest.Version) manifest.Version {
+	if v, err := manifest.VersionFromFileName(name); err == nil && v.FTPDir() == dir {
+		return v
+	}
+	return dirVersion
+}
 
 // listedSidecars are the sidecar URLs of a listed artifact, by suffix.
 func listedSidecars(a *manifest.Artifact) [][2]string {
@@ -48,18 +60,15 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	for _, s := range j.sidecars {
 		e.Sidecars = append(e.Sidecars, s.Name)
 	}
-	v, err := manifest.VersionFromFileName(name)
-	if err != nil {
-		v = j.relVersion
-	}
+	v := fileVersion(name, j.release, j.relVersion)
 	class := manifest.ClassOf(name)
 	if j.listed != nil {
 		class = j.listed.Class
-	} else if class == manifest.ClassOther && slices.Contains(windowsSubdirs, j.sub) {
+	} else if class == manifest.ClassOther && names.IsInstallerPartFolder(j.sub) {
 		class = manifest.ClassWindows
 	}
 	e.Version, e.Class = v.String(), string(class)
-	t := verify.Target{Name: name, Version: v, Class: class}
+	t := verify.Target{Name: name, Version: v, Class: class, Folder: j.sub}
 	if j.file.OutsideRoot {
 		// Never read: its digest would be published in the report.
 		e.Problems = []Problem{{Kind: LinkOutside, Path: j.path, Detail: outsideDetail}}

@@ -23,8 +23,11 @@
 // need, and a file it cannot judge is a policy gap, never a pass. An
 // artifact's version comes from its file name (3.14.0a2 files live under
 // 3.14.0/); a name that carries none (core.msi, python3124.chm) takes its
-// release directory's version. Symbolic links to directories are not
-// followed.
+// release directory's version, and so does a name of another release (a
+// 3.6.15 installer in 3.12.4/), whose release check then fails: a
+// WrongRelease problem. The MSI parts in amd64/, win32/ and arm64/ are
+// named without a version on python.org (names.CheckReleasePath).
+// Symbolic links to directories are not followed.
 //
 // # Incremental audits
 //

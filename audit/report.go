@@ -246,6 +246,9 @@ func Merge(reports ...*Report) (*Report, error) {
 		if err := checkShard(i+1, s, r, entries); err != nil {
 			return nil, err
 		}
+		if err := checkEntries(i+1, r); err != nil {
+			return nil, err
+		}
 		out.Releases = append(out.Releases, r.Releases...)
 		out.Entries = append(out.Entries, r.Entries...)
 		out.Skipped = append(out.Skipped, r.Skipped...)

@@ -207,7 +207,7 @@ func walkRelease(ctx context.Context, opt Options, d releaseDir, jobs chan<- job
 			if f.dir != d.name {
 				continue
 			}
-			if v, err := manifest.VersionFromFileName(f.Name); err == nil && v.FTPDir() == d.name && !slices.Contains(versions, v) {
+			if v := fileVersion(f.Name, d.name, d.version); !slices.Contains(versions, v) {
 				versions = append(versions, v)
 			}
 		}

@@ -81,3 +81,40 @@ func CheckReleaseName(name string, v Version) error {
 	}
 	return nil
 }
+
+// installerPartFolders are the subfolders of a release directory in which
+// python.org publishes the MSI parts of its Windows web installers.
+var installerPartFolders = []string{"amd64", "win32", "arm64"}
+
+// installerPart is the name python.org gives an MSI part of a Windows web
+// installer: a word and ".msi", no version (core.msi, core_d.msi,
+// tcltk_pdb.msi).
+var installerPart = regexp.MustCompile(`^[a-z][a-z0-9_]*\.msi$`)
+
+// IsInstallerPartFolder reports whether folder, a subfolder of a release
+// directory ("amd64" for 3.12.4/amd64/), is one in which python.org
+// publishes the MSI parts of its Windows web installers: amd64, win32 or
+// arm64.
+func IsInstallerPartFolder(folder string) bool {
+	for _, f := range installerPartFolders {
+		if folder == f {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckReleasePath is [CheckReleaseName] for a file in folder, a subfolder
+// of release v's directory ("amd64"; "" for the directory itself). In the
+// installer-part folders ([IsInstallerPartFolder]) python.org names the MSI
+// parts of its Windows web installers without a version (core.msi,
+// core_d.msi): such a name is a file of v, the release whose directory
+// holds it. Every other name, there or anywhere, must be one
+// CheckReleaseName gives v: a name carrying another release's version is
+// not v's wherever it is. The error is a [*ReleaseNameError].
+func CheckReleasePath(folder, name string, v Version) error {
+	if IsInstallerPartFolder(folder) && installerPart.MatchString(name) && !v.IsZero() {
+		return nil
+	}
+	return CheckReleaseName(name, v)
+}

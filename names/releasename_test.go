@@ -39,3 +39,31 @@ func TestCheckReleaseName(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckReleasePath(t *testing.T) {
+	v := MustParseVersion("3.12.4")
+	for _, tc := range []struct{ folder, name string }{
+		{"amd64", "core.msi"}, {"win32", "core_d.msi"}, {"arm64", "tcltk_pdb.msi"}, {"amd64", "exe.msi"},
+		{"", "Python-3.12.4.tgz"}, {"amd64", "python-3.12.4-amd64.exe"},
+	} {
+		if err := CheckReleasePath(tc.folder, tc.name, v); err != nil {
+			t.Errorf("CheckReleasePath(%q, %q, 3.12.4) = %v", tc.folder, tc.name, err)
+		}
+	}
+	for _, tc := range []struct{ folder, name, err string }{
+		{"", "core.msi", "core.msi is not a name python.org gives a file of 3.12.4"},
+		{"x86", "core.msi", "core.msi is not a name python.org gives a file of 3.12.4"},
+		{"amd64/extra", "core.msi", "core.msi is not a name python.org gives a file of 3.12.4"},
+		{"amd64", "core.exe", "core.exe is not a name python.org gives a file of 3.12.4"},
+		{"amd64", "Core.MSI", "Core.MSI is not a name python.org gives a file of 3.12.4"},
+		{"amd64", ".bashrc", ".bashrc is not a name python.org gives a file of 3.12.4"},
+		{"amd64", "python-3.6.15-amd64.exe", "python-3.6.15-amd64.exe is a file of 3.6.15, not of 3.12.4"},
+		{"win32", "python-3.11.2.amd64.msi", "python-3.11.2.amd64.msi is a file of 3.11.2, not of 3.12.4"},
+	} {
+		err := CheckReleasePath(tc.folder, tc.name, v)
+		var re *ReleaseNameError
+		if !errors.As(err, &re) || err.Error() != tc.err {
+			t.Errorf("CheckReleasePath(%q, %q, 3.12.4) = %v, want %q", tc.folder, tc.name, err, tc.err)
+		}
+	}
+}

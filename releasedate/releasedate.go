@@ -124,16 +124,16 @@ type Judgement struct {
 	Day   time.Time
 	Exact bool
 	// Previous is the latest release of the same series the table knows
-	// and that the release checked comes after ("3.12.12" for 3.12.13),
+	// and that the release checked comes after ("3.12.15" for 3.12.16),
 	// when the table does not know the release itself.
 	Previous string
 }
 
 // Check judges a signing time against the release day of tag. For a
 // release the table does not know, the latest earlier release of its
-// series that it knows bounds the day from below: 3.12.13 came out after
-// 3.12.12 did, so a file signed well before 3.12.12 was released is not
-// 3.12.13.
+// series that it knows bounds the day from below: 3.12.16 came out after
+// 3.12.15 did, so a file signed well before 3.12.15 was released is not
+// 3.12.16.
 func (t *Table) Check(tag string, signed time.Time) Judgement {
 	j := Judgement{Exact: true}
 	var ok bool

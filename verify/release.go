@@ -61,7 +61,7 @@ func (v *Verifier) releaseCheck(t Target, ev releaseEvidence) CheckResult {
 	var fails, notes []string
 	reason := ReasonWrongRelease
 
-	if err := names.CheckReleaseName(t.Name, t.Version); err != nil {
+	if err := names.CheckReleasePath(t.Folder, t.Name, t.Version); err != nil {
 		fails = append(fails, err.Error())
 	}
 	if !ev.authentic {

@@ -130,6 +130,12 @@ type Target struct {
 	// Name is the file name, such as "Python-3.13.1.tgz".
 	Name    string
 	Version names.Version
+	// Folder is the subfolder of the release's directory the file is in
+	// ("amd64" for 3.12.4/amd64/core.msi), or "" for a file of the
+	// directory itself or one not in a mirror's tree. The release check
+	// judges the name in it (names.CheckReleasePath): python.org names the
+	// MSI parts in amd64/, win32/ and arm64/ without a version.
+	Folder string
 	// Class is the artifact's class; empty means names.ClassOf(Name).
 	Class names.Class
 	// Size, MD5 and SHA256 are the values the release data lists: 0 or ""

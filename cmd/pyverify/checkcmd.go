@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
+	"github.com/pyverify/pyverify/internal/pipeline"
 	"github.com/pyverify/pyverify/lifecycle"
 	"github.com/pyverify/pyverify/manifest"
 	"github.com/pyverify/pyverify/names"
@@ -312,9 +313,21 @@ func localProblem(file string, t verify.Target, rep verify.ArtifactReport) (msg,
 	for _, m := range missing {
 		flags = append(flags, "--"+map[string]string{".asc": "asc", ".sigstore": "sigstore"}[m]+" FILE")
 	}
-	return fmt.Sprintf("%s: no %s%s next to the file", sanitize(file), sanitize(t.Name), strings.Join(missing, " or ")),
-		fmt.Sprintf("give the signature with %s, or run 'pyverify verify %s --file %s' to download the file with its signatures",
-			strings.Join(flags, " or "), t.Version, sanitize(t.Name))
+	// Signatures are read from FILE.asc and FILE.sigstore, whatever name
+	// --as gives the file.
+	base := filepath.Base(file)
+	msg = fmt.Sprintf("%s: no %s%s next to the file", sanitize(file), sanitize(base), strings.Join(missing, " or "))
+	if base != t.Name {
+		// --as: a signature named after the python.org name may be there.
+		for _, m := range missing {
+			if named := filepath.Join(filepath.Dir(file), t.Name+m); exists(named) {
+				return msg, fmt.Sprintf("with --as, signatures are read from %s and %s: give %s with --%s %s",
+					sanitize(base+".asc"), sanitize(base+".sigstore"), sanitize(t.Name+m), strings.TrimPrefix(m, "."), sanitize(named))
+			}
+		}
+	}
+	return msg, fmt.Sprintf("give the signature with %s, or run 'pyverify verify %s --file %s' to download the file with its signatures",
+		strings.Join(flags, " or "), t.Version, sanitize(t.Name))
 }
 
 // defaultCheckJobs is how many files check verifies at once on a machine
@@ -547,9 +560,14 @@ func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]boo
 	}
 	rep.Seal()
 	refused := 0
+	notPlaced := make([]bool, len(reports))
+	var placeErrs []error
 	for i := range reports {
 		if (errs[i] != nil || !reports[i].OK) && refusedByGate(reports[i]) {
 			refused++
+		}
+		if notPlaced[i] = verifiedNotPlaced(reports[i], errs[i]); notPlaced[i] {
+			placeErrs = append(placeErrs, errs[i])
 		}
 	}
 	if asJSON {
@@ -557,13 +575,23 @@ func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]boo
 			return ioError(err)
 		}
 	} else {
-		u.printReport(rep, cached)
+		u.printReport(rep, cached, notPlaced)
 	}
 	if code == exitOK {
 		return nil
 	}
-	msg := fmt.Sprintf("%d of %d artifacts did not verify", failed, len(reports))
-	if refused == failed {
+	// Files that verified and could not be placed are not failures of
+	// verification: the message says what happened to each kind.
+	unverified := failed - len(placeErrs)
+	msg := fmt.Sprintf("%d of %d artifacts did not verify", unverified, len(reports))
+	switch {
+	case len(placeErrs) == 1 && unverified == 0:
+		msg = describeErr(placeErrs[0])
+	case len(placeErrs) > 0 && unverified == 0:
+		msg = fmt.Sprintf("%d of %d artifacts verified but could not be placed in --dest; %s", len(placeErrs), len(reports), describeErr(placeErrs[0]))
+	case len(placeErrs) > 0:
+		msg += fmt.Sprintf(", %d verified but could not be placed", len(placeErrs))
+	case refused == failed:
 		msg = fmt.Sprintf("%d of %d artifacts refused by the lifecycle gates (their signatures verified)", failed, len(reports))
 	}
 	if len(reports) == 1 && errs[0] != nil {
@@ -579,6 +607,14 @@ func finishReport(u *ui, rep *verify.Report, errs []error, cached map[string]boo
 		return withHint(err, "the policy does not say who signs these files; 'pyverify policy' lists the series it knows (a newer pyverify, or --policy FILE, may know more)")
 	}
 	return err
+}
+
+// verifiedNotPlaced reports whether an artifact verified and was then not
+// placed in --dest (or its signatures or SBOM were not): err is a
+// placement failure and no check fails the artifact.
+func verifiedNotPlaced(rep verify.ArtifactReport, err error) bool {
+	var pe *pipeline.PlaceError
+	return errors.As(err, &pe) && len(rep.Failures()) == 0
 }
 
 // outcomeCode returns the exit code of a run's outcomes, verification
@@ -607,9 +643,13 @@ func outcomeCode(reports []verify.ArtifactReport, errs []error) (code, failed in
 }
 
 // releaseFiles splits files into those to check and notes on the others:
-// folders, special files and files whose name names no release (when no
-// --version or --manifest says which). A path that does not exist stays,
-// to fail as it would alone.
+// folders, special files, and files whose name is not one python.org gives
+// a release file (SHA256SUMS, README.txt, Python-3.12.4.tgz.sha256, wget's
+// Python-3.12.4.tgz.1, a .part, a link under another name, a packager's
+// python.tar.xz), unless the manifest lists it. A name is judged against
+// the release it carries, else --version's or the manifest's; a name of
+// another release than --version's is kept, for its release check to fail.
+// A path that does not exist stays, to fail as it would alone.
 func releaseFiles(f *checkFlags, files []string, m *manifest.Manifest) (keep, notes []string) {
 	for _, file := range files {
 		st, err := os.Stat(file)
@@ -621,17 +661,42 @@ func releaseFiles(f *checkFlags, files []string, m *manifest.Manifest) (keep, no
 		case !st.Mode().IsRegular():
 			notes = append(notes, sanitize(file)+": not a regular file: not checked")
 		default:
-			// A name that names no release and no class of release file
-			// (SHA256SUMS, README.txt), unless the manifest lists it.
-			name := filepath.Base(file)
-			_, verr := names.VersionFromFileName(name)
-			listed, _ := listedIn(f, name, m)
-			if verr != nil && names.ClassOf(name) == names.ClassOther && listed == nil {
-				notes = append(notes, sanitize(file)+": not a release file: not checked")
+			if note := notReleaseFile(f, filepath.Base(file), m); note != "" {
+				notes = append(notes, sanitize(file)+": "+note+": not checked")
 				continue
 			}
 			keep = append(keep, file)
 		}
 	}
 	return keep, notes
+}
+
+// notReleaseFile says why a file named name, one of several given, is not
+// checked, or returns "" when it is a release file to check.
+func notReleaseFile(f *checkFlags, name string, m *manifest.Manifest) string {
+	if listed, _ := listedIn(f, name, m); listed != nil {
+		return ""
+	}
+	v, err := names.VersionFromFileName(name)
+	if err == nil {
+		if names.CheckReleaseName(name, v) != nil {
+			return "not a release file"
+		}
+		return "" // of v, or of another release than --version's
+	}
+	if f.version != "" {
+		v, err = names.ParseVersion(f.version)
+	} else if m != nil {
+		v, err = names.ParseVersion(m.Version)
+	}
+	switch {
+	case err != nil && names.ClassOf(name) == names.ClassOther:
+		return "not a release file"
+	case err != nil:
+		// python3120.chm: a release file whose name has no dotted version.
+		return "the name does not say which release it is of (give --version)"
+	case names.CheckReleaseName(name, v) != nil:
+		return "not a release file of " + v.String()
+	}
+	return ""
 }

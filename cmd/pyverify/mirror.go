@@ -125,6 +125,44 @@ func packagerName(f *checkFlags, name string, v names.Version) error {
 	if f.as != "" || !errors.As(names.CheckReleaseName(name, v), &rn) || !rn.Other.IsZero() {
 		return nil
 	}
-	return inputError(withHint(fmt.Errorf("%s: not a name python.org gives a file of %s", sanitize(name), v),
-		"if it is a python.org file saved under another name, give that name with --as, such as --as Python-%s.tar.xz", v))
+	err := fmt.Errorf("%s: not a name python.org gives a file of %s", sanitize(name), v)
+	if as := suggestAs(name, v); as != "" {
+		return inputError(withHint(err, "if it is a python.org file saved under another name, give that name with --as, such as --as %s", sanitize(as)))
+	}
+	return inputError(withHint(err, "if it is a python.org file saved under another name, give that name with --as ('pyverify manifest %s' lists them)", v))
+}
+
+// asExamples are python.org names of release v's files, by the extension
+// a file saved under another name keeps (most specific first).
+var asExamples = []struct{ ext, example string }{
+	{".tgz", "Python-%s.tgz"},
+	{".tar.xz", "Python-%s.tar.xz"},
+	{".tar.bz2", "Python-%s.tar.bz2"},
+	{".tar.gz", "Python-%s.tgz"}, // a source tarball, most often
+	{".exe", "python-%s-amd64.exe"},
+	{".zip", "python-%s-embed-amd64.zip"},
+	{".pkg", "python-%s-macos11.pkg"},
+	{".json", "windows-%s.json"},
+}
+
+// suggestAs returns a name of release v's to suggest with --as for a file
+// named name: the python.org name it starts with (Python-3.12.4.tgz for
+// wget's Python-3.12.4.tgz.1), else one with its extension (python.tgz:
+// Python-3.12.4.tgz), or "" when there is none to suggest.
+func suggestAs(name string, v names.Version) string {
+	for i := len(name) - 1; i > 0; i-- {
+		if name[i] == '.' && names.CheckReleaseName(name[:i], v) == nil {
+			return name[:i]
+		}
+	}
+	lower := strings.ToLower(name)
+	for _, e := range asExamples {
+		if strings.HasSuffix(lower, e.ext) {
+			if as := fmt.Sprintf(e.example, v); names.CheckReleaseName(as, v) == nil {
+				return as
+			}
+			return ""
+		}
+	}
+	return ""
 }

@@ -66,6 +66,16 @@ func cmdPins(ctx context.Context, u *ui, args []string) error {
 		u.infof("%d of %d files verified and pinned", len(ps), len(results))
 		return nil
 	}
+	unplaced := 0
+	for i := range reports {
+		if verifiedNotPlaced(reports[i], errs[i]) {
+			unplaced++
+		}
+	}
+	if unplaced == failed {
+		// They verified; the run failed them when they could not be placed.
+		return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts verified but could not be placed in --dest: no pins for them", failed, len(results))}
+	}
 	return &reportedError{code: code, msg: fmt.Sprintf("%d of %d artifacts did not verify: no pins for them", failed, len(results))}
 }
 

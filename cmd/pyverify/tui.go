@@ -134,8 +134,9 @@ var reportKinds = []verify.Kind{verify.KindSize, verify.KindMD5, verify.KindSHA2
 
 // printReport writes the human-readable report: one row per artifact with
 // each check's verdict, the reasons for every failure, who signed what, and
-// a summary line.
-func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
+// a summary line. An artifact marked in notPlaced verified, and was not
+// placed in --dest: its result is NOT PLACED, and it counts as verified.
+func (u *ui) printReport(rep *verify.Report, cached map[string]bool, notPlaced []bool) {
 	kinds := reportKinds
 	if hasCheck(rep, verify.KindSBOM) {
 		// SBOMs were asked for (--sbom).
@@ -151,10 +152,14 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 		fmt.Fprintf(tw, "%s\t", strings.ToUpper(string(k)))
 	}
 	fmt.Fprintln(tw)
-	failed := 0
-	for _, a := range rep.Artifacts {
+	failed, unplaced := 0, 0
+	for i, a := range rep.Artifacts {
 		result := "OK"
-		if !a.OK {
+		switch {
+		case i < len(notPlaced) && notPlaced[i]:
+			result = "NOT PLACED"
+			unplaced++
+		case !a.OK:
 			result = "FAILED"
 			failed++
 		}
@@ -204,14 +209,18 @@ func (u *ui) printReport(rep *verify.Report, cached map[string]bool) {
 	u.printSources(rep)
 	u.reportLifecycle(rep.Lifecycle)
 	n := len(rep.Artifacts)
-	switch {
-	case n == 0:
+	if n == 0 {
 		fmt.Fprintln(u.stdout, "no artifacts checked")
-	case failed == 0:
-		fmt.Fprintf(u.stdout, "%d of %d verified\n", n, n)
-	default:
-		fmt.Fprintf(u.stdout, "%d of %d verified, %d FAILED\n", n-failed, n, failed)
+		return
 	}
+	summary := fmt.Sprintf("%d of %d verified", n-failed, n)
+	if failed > 0 {
+		summary += fmt.Sprintf(", %d FAILED", failed)
+	}
+	if unplaced > 0 {
+		summary += fmt.Sprintf(", %d not placed", unplaced)
+	}
+	fmt.Fprintln(u.stdout, summary)
 }
 
 // hasCheck reports whether any artifact of rep has a check of kind k.

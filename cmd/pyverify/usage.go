@@ -173,6 +173,14 @@ Verifies files you already have, offline. The version and class come from
 each file's name; signatures are found next to the file (FILE.asc,
 FILE.sigstore, FILE.crt and FILE.sig). Each file is read once.
 
+Among several files (check DIR/*), signature files are read as the
+signatures of the files they sit beside, and a folder, a special file or a
+file whose name is not one python.org gives a release file (SHA256SUMS,
+Python-3.12.4.tgz.sha256, wget's Python-3.12.4.tgz.1, a .part, a copy
+under another name) is noted as not a release file and not checked. One
+file named alone is checked as given: a name python.org gives no file of
+its release is an error (use --as NAME for a file saved under another name).
+
 The second form verifies a Sigstore bundle against a known SHA-256 digest,
 without the file: useful for auditing from a hash database. OpenPGP
 signatures cannot be checked this way.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/pyverify/pyverify/releasedate"
@@ -11,14 +12,7 @@ import (
 // from sources/ (run `go generate ./releasedate` after changing them).
 func TestTableUpToDate(t *testing.T) {
 	want := map[string]string{}
-	for _, src := range []struct {
-		file  string
-		parse func(*os.File) (map[string]string, error)
-	}{
-		{"../sources/python-releases.toml", func(f *os.File) (map[string]string, error) { return parseTOML(f) }},
-		{"../sources/NEWS-3.11.2.txt", func(f *os.File) (map[string]string, error) { return parseNEWS(f) }},
-		{"../sources/NEWS-3.13.5.txt", func(f *os.File) (map[string]string, error) { return parseNEWS(f) }},
-	} {
+	for _, src := range generateSources(t) {
 		f, err := os.Open(src.file)
 		if err != nil {
 			t.Fatal(err)
@@ -44,6 +38,40 @@ func TestTableUpToDate(t *testing.T) {
 			t.Errorf("%s: embedded %v, sources %s", tag, got, d)
 		}
 	}
+}
+
+type source struct {
+	file  string
+	parse func(*os.File) (map[string]string, error)
+}
+
+// generateSources returns the sources doc.go's go:generate line passes to
+// the generator, so that a source added there is checked here too.
+func generateSources(t *testing.T) []source {
+	t.Helper()
+	doc, err := os.ReadFile("../doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []source
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "//go:generate go run ./gen ") {
+			continue
+		}
+		args := strings.Fields(line)
+		for i := 0; i+1 < len(args); i++ {
+			switch args[i] {
+			case "-toml":
+				srcs = append(srcs, source{"../" + args[i+1], func(f *os.File) (map[string]string, error) { return parseTOML(f) }})
+			case "-news":
+				srcs = append(srcs, source{"../" + args[i+1], func(f *os.File) (map[string]string, error) { return parseNEWS(f) }})
+			}
+		}
+	}
+	if len(srcs) < 5 {
+		t.Fatalf("doc.go's go:generate line names %d sources", len(srcs))
+	}
+	return srcs
 }
 
 func TestTagOf(t *testing.T) {
