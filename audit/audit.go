@@ -67,6 +67,13 @@ type Options struct {
 	// out of the report unless KeepEntries is set.
 	OnEntry     func(Entry)
 	KeepEntries bool
+	// OnEntryJSON, if set with OnEntry, is called instead of OnEntry with
+	// the entries the audit holds as JSON already (outcomes reused from
+	// State): the entry's path, whether it has problems, and its JSON as
+	// json.Encoder writes an Entry without HTML escaping (no newline; raw
+	// is valid only during the call, see Spool.AddJSON). Such entries are
+	// never decoded in full.
+	OnEntryJSON func(path string, problems bool, raw []byte)
 	// MaxDepth is how many levels below a release directory are walked
 	// (0: DefaultMaxDepth); deeper folders are reported as skipped.
 	MaxDepth int
@@ -166,6 +173,9 @@ type outcome struct {
 	artifact bool
 	hashed   int64 // bytes read, or -1 when not read
 	reused   bool
+	// raw is the entry's JSON, when it was reused as such: entry then
+	// holds only its path, release and problems (see Options.OnEntryJSON).
+	raw []byte
 	// rechecked: signatures re-checked from recorded digests.
 	rechecked bool
 	record    *stateRecord
@@ -296,6 +306,10 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 		if o.record != nil && opt.State != nil {
 			opt.State.record(*o.record)
 		}
+		if o.raw != nil {
+			opt.OnEntryJSON(o.entry.Path, len(o.entry.Problems) > 0, o.raw)
+			continue
+		}
 		if opt.OnEntry != nil {
 			opt.OnEntry(o.entry)
 		}
@@ -317,6 +331,11 @@ func Run(ctx context.Context, opt Options) (*Report, Stats, error) {
 		return rep, stats, err
 	}
 	return rep, stats, nil
+}
+
+// rawEntries reports whether reused entries go to OnEntryJSON undecoded.
+func (o *Options) rawEntries() bool {
+	return o.OnEntryJSON != nil && o.OnEntry != nil && !o.KeepEntries
 }
 
 func (o *Options) maxDepth() int {

@@ -101,12 +101,28 @@ func auditArtifact(ctx context.Context, opt Options, j job) outcome {
 	key := contextKey(j, opt.ExtraKey)
 	var stale *stateRecord // recorded for these very bytes, under other trust
 	if opt.State != nil && !opt.Full && j.file.ModTimeNS != 0 {
-		rec, ok, err := opt.State.lookup(j.path)
-		if err != nil {
-			return outcome{err: err}
-		}
-		if ok && rec.Size == j.file.Size && rec.MtimeNS == j.file.ModTimeNS && rec.CtimeNS == j.file.CtimeNS &&
-			rec.Inode == j.file.Inode && rec.Context == key {
+		// The index holds each record's identity: a record for other
+		// bytes (size, times, inode) or another context is not read.
+		if ref := opt.State.find(j.path); ref != nil && ref.matches(j.file, key) {
+			if ref.trust == opt.Verifier.Fingerprint() && opt.rawEntries() {
+				e, raw, line, ok, err := opt.State.rawEntry(j.path, ref)
+				if err != nil {
+					return outcome{err: err}
+				}
+				if ok {
+					return outcome{entry: e, raw: raw, artifact: true, reused: true, record: &stateRecord{Path: j.path, raw: line}, hashed: -1}
+				}
+			}
+			rec, err := opt.State.lookup(ref)
+			if err != nil {
+				return outcome{err: err}
+			}
+			if opt.rawEntries() {
+				// Written with HTML escaping (json.Marshal, before): the
+				// record is encoded again, so that the next run finds it
+				// in the report's form.
+				rec.raw = nil
+			}
 			if rec.Trust == opt.Verifier.Fingerprint() {
 				return outcome{entry: rec.Entry, artifact: true, reused: true, record: &rec, hashed: -1}
 			}

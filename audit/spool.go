@@ -78,6 +78,21 @@ func (s *Spool) Add(e Entry) error {
 	return nil
 }
 
+// AddJSON adds an entry given as its JSON form, as Options.OnEntryJSON
+// gives it (raw is copied).
+func (s *Spool) AddJSON(path string, raw []byte) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.mem = append(s.mem, spoolRec{path: path, raw: slices.Clone(raw)})
+	s.size += len(raw) + len(path) + 64
+	s.n++
+	if s.size >= spoolRunBytes {
+		return s.flush()
+	}
+	return nil
+}
+
 func (s *Spool) fail(err error) error {
 	if s.err == nil {
 		s.err = fmt.Errorf("audit: spooling the report: %w", err)

@@ -186,6 +186,13 @@ func cmdAudit(ctx context.Context, u *ui, args []string) error {
 				}
 			}
 		}
+		opt.OnEntryJSON = func(path string, problems bool, raw []byte) {
+			if f.asJSON || problems {
+				if err := sp.AddJSON(path, raw); err != nil && lineErr == nil {
+					lineErr = err
+				}
+			}
+		}
 	}
 	prog := newAuditProgress(u)
 	if prog != nil {
