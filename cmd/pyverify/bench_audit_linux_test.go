@@ -22,13 +22,15 @@ func benchAuditFiles() int {
 	return 50000
 }
 
-// auditMirror builds a mirror of files files, every artifact of which
-// verifies with the fixture trust: release directories 3.12.0, 3.12.1, …
+// auditMirror builds a mirror of files files: release directories 3.12.0, 3.12.1, …
 // each holding 20 artifacts (Python-3.12.N.tgz and .tar.xz, and those of
 // its pre-releases a1 … a4, b1 … b4 and rc1), each with its .asc,
 // .sigstore and .spdx.json: 80 files a directory. They are the fixture's
-// 3.12.4 source tarballs and sidecars under other names (signatures and
-// SBOMs cover the bytes, not the name), hard links where they can be.
+// 3.12.4 source tarballs and sidecars under other names, hard links where
+// they can be: every signature and SBOM verifies, and the release check
+// reads Python-3.12.4/ in each tarball's head, so every artifact is a
+// wrong-release problem and the audit exits 1. That is its worst case for
+// memory: every entry carries a problem into the report.
 func auditMirror(b *testing.B, files int) string {
 	b.Helper()
 	src := filepath.Join(repoRoot, "fixtures", "site", "ftp", "python", "3.12.4")
@@ -92,7 +94,9 @@ func BenchmarkAuditMirror(b *testing.B) {
 			err = cmd.Run()
 			wall = time.Since(start)
 			out.Close()
-			if err != nil {
+			// Exit 1 is the audit's verdict on this mirror (every artifact
+			// a wrong-release problem); anything else is a failed run.
+			if err != nil && cmd.ProcessState.ExitCode() != exitFailed {
 				data, _ := os.ReadFile(out.Name())
 				b.Fatalf("%v\n%.2000s", err, data)
 			}
