@@ -587,25 +587,7 @@ func BenchmarkOpenPGPStream(b *testing.B) {
 // TestOpenPGPLiveGPG cross-checks against whatever gpg is installed: a key
 // and signature made now, in a throw-away GNUPGHOME.
 func TestOpenPGPLiveGPG(t *testing.T) {
-	gpg, err := exec.LookPath("gpg")
-	if err != nil || testing.Short() {
-		t.Skip("gpg not installed or -short")
-	}
-	home := t.TempDir()
-	run := func(args ...string) []byte {
-		t.Helper()
-		cmd := exec.Command(gpg, append([]string{"--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",
-			"--passphrase", "", "--no-tty", "-q"}, args...)...)
-		cmd.Env = append(os.Environ(), "GNUPGHOME="+home)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("gpg %v: %v\n%s", args, err, stderr.String())
-		}
-		return out
-	}
-	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
+	home, run := liveGPG(t)
 	data := []byte(strings.Repeat("live gpg\n", 1000))
 	file := filepath.Join(home, "artifact")
 	if err := os.WriteFile(file, data, 0o600); err != nil {
@@ -658,4 +640,31 @@ func TestOpenPGPConcurrentChecksShareKeyring(t *testing.T) {
 			t.Errorf("check %d: %s: %s", i, r.Status, r.Detail)
 		}
 	}
+}
+
+// liveGPG gives a throw-away GNUPGHOME and a function that runs the
+// installed gpg in it (failing the test on error), or skips the test when
+// gpg is not installed or with -short.
+func liveGPG(t *testing.T) (home string, run func(args ...string) []byte) {
+	t.Helper()
+	gpg, err := exec.LookPath("gpg")
+	if err != nil || testing.Short() {
+		t.Skip("gpg not installed or -short")
+	}
+	home = t.TempDir()
+	run = func(args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command(gpg, append([]string{"--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",
+			"--passphrase", "", "--no-tty", "-q"}, args...)...)
+		cmd.Env = append(os.Environ(), "GNUPGHOME="+home)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("gpg %v: %v\n%s", args, err, stderr.String())
+		}
+		return out
+	}
+	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
+	return home, run
 }

@@ -39,25 +39,7 @@ func TestGPGTextCanonicalization(t *testing.T) {
 // GnuPG canonicalizes: go-crypto's canonicalization differs on a line
 // ending in CR CR LF, which reported a genuine signature as tampering.
 func TestOpenPGPTextModeSignature(t *testing.T) {
-	gpg, err := exec.LookPath("gpg")
-	if err != nil || testing.Short() {
-		t.Skip("gpg not installed or -short")
-	}
-	home := t.TempDir()
-	run := func(args ...string) []byte {
-		t.Helper()
-		cmd := exec.Command(gpg, append([]string{"--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback",
-			"--passphrase", "", "--no-tty", "-q"}, args...)...)
-		cmd.Env = append(os.Environ(), "GNUPGHOME="+home)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("gpg %v: %v\n%s", args, err, stderr.String())
-		}
-		return out
-	}
-	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
+	home, run := liveGPG(t)
 	run("--quick-gen-key", "Text Signer <text@example.org>", "ed25519", "sign", "never")
 	pub := run("--export", "text@example.org")
 	keys, err := ReadKeyring(bytes.NewReader(run("--armor", "--export", "text@example.org")))
