@@ -68,6 +68,12 @@ const (
 // concurrent use and should cap what it reads (bundles are small).
 type Fetcher func(ctx context.Context, path string) ([]byte, error)
 
+// ErrTooLarge is what a Fetcher's error matches (errors.Is) when the file
+// at path is larger than a bundle may be (verify.MaxSidecarSize): the
+// bundle is there and is bad signature input, so the pin fails its
+// Sigstore check, as an oversized bundle fails 'pyverify check'.
+var ErrTooLarge = errors.New("larger than a Sigstore bundle may be")
+
 // A Downloader proves a pin from the file's bytes: it fetches the file of
 // e (and its signatures) and verifies it, returning the report, whose
 // SHA256 is the digest of the bytes it read. It is called only for pins
@@ -227,6 +233,9 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 	case ferr == nil:
 		t.Bundle = verify.Sidecar{Data: data, Listed: true}
 		res.bundle = data
+		return bind(fromBundle(v, t, digest, res), e, opt)
+	case errors.Is(ferr, ErrTooLarge):
+		t.Bundle = verify.Sidecar{TooLarge: true, Listed: true}
 		return bind(fromBundle(v, t, digest, res), e, opt)
 	case !errors.Is(ferr, fs.ErrNotExist):
 		res.Outcome, res.Err, res.Detail = Error, ferr, fmt.Sprintf("%s.sigstore: %v", e.Name, ferr)

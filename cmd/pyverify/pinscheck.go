@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/pyverify/pyverify/internal/download"
 	"github.com/pyverify/pyverify/internal/pipeline"
@@ -369,7 +370,9 @@ func treeFetcher(dir string) (pinproof.Fetcher, error) {
 		if !ok {
 			return nil, fs.ErrNotExist
 		}
-		f, err := root.Open(filepath.FromSlash(rel))
+		// Non-blocking: a named pipe planted in the tree is refused by the
+		// check of its type below instead of blocking the open.
+		f, err := root.OpenFile(filepath.FromSlash(rel), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, err
@@ -389,7 +392,7 @@ func treeFetcher(dir string) (pinproof.Fetcher, error) {
 			return nil, &fileError{"read", filepath.Join(dir, rel), err}
 		}
 		if len(data) > maxBundle {
-			return nil, &fileError{"read", filepath.Join(dir, rel), &errTooBig{maxBundle}}
+			return nil, fmt.Errorf("%w: %w", pinproof.ErrTooLarge, &fileError{"read", filepath.Join(dir, rel), &errTooBig{maxBundle}})
 		}
 		return data, nil
 	}, nil
@@ -418,6 +421,9 @@ func httpFetcher(c *download.Client, cache string) pinproof.Fetcher {
 		data, err := c.Fetch(ctx, defaultBaseURL+"/"+path, maxBundle)
 		if errors.Is(err, download.ErrNotFound) {
 			return nil, &notFound{err}
+		}
+		if errors.Is(err, download.ErrTooLarge) {
+			return nil, fmt.Errorf("%w: %w", pinproof.ErrTooLarge, err)
 		}
 		if err != nil {
 			return nil, err
