@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -101,6 +102,10 @@ type Options struct {
 	// work does: its failure then makes the pin Failed without this
 	// hook). It must be safe for concurrent use.
 	Bind func(e pins.Entry, bundle []byte, rep verify.ArtifactReport) error
+	// Where names the tree the Fetcher reads, for messages about a bundle
+	// that is not there: empty for python.org (or a mirror of it), else a
+	// local folder laid out like /ftp/python/, whose path is then given.
+	Where string
 }
 
 // A Result is the outcome of one pin.
@@ -250,6 +255,9 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 	case len(req.OpenPGP) == 0 && req.Sigstore != nil && req.SigstoreExpected:
 		res.Outcome, res.By = Unsigned, verify.KindSigstore
 		res.Detail = fmt.Sprintf("Python %s is signed with Sigstore only, and python.org has no %s.sigstore", ver, e.Name)
+		if opt.Where != "" {
+			res.Detail = fmt.Sprintf("Python %s is signed with Sigstore only, and there is no %s", ver, filepath.Join(opt.Where, ver.FTPDir(), e.Name+".sigstore"))
+		}
 		return res
 	case len(req.OpenPGP) == 0:
 		// Neither a bundle nor an OpenPGP signer: VerifyDigest words the gap.
@@ -263,6 +271,9 @@ func proveOne(ctx context.Context, v *verify.Verifier, fetch Fetcher, e pins.Ent
 	case opt.Download == nil:
 		res.Outcome, res.By = Unproven, verify.KindOpenPGP
 		res.Detail = fmt.Sprintf("no %s.sigstore: Python %s is signed with OpenPGP, which covers the bytes; give --download to prove it from the file", e.Name, ver)
+		if opt.Where != "" {
+			res.Detail = fmt.Sprintf("no %s: Python %s is signed with OpenPGP, which covers the bytes; give --download to prove it from the file", filepath.Join(opt.Where, ver.FTPDir(), e.Name+".sigstore"), ver)
+		}
 		return res
 	}
 	rep, derr := opt.Download(ctx, e, t)

@@ -180,6 +180,7 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 			return err
 		}
 		from.Dir = p.bundles
+		opt.Where = p.bundles
 	} else {
 		client, base, err := p.net.client(cmd)
 		if err != nil {
@@ -233,7 +234,7 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 	for _, r := range results {
 		counts[string(r.Outcome)]++
 	}
-	code, msg := pinsOutcome(results, p.allowUnproven)
+	code, msg := pinsOutcome(results, p.allowUnproven, opt.Where)
 	rep := pinsCheckReport{Schema: PinsCheckSchema, OK: code == exitOK, Files: files, Counts: counts, Pins: results, Trust: from}
 	switch {
 	case f.asJSON:
@@ -264,7 +265,7 @@ func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p 
 // a WRONG pin or a failed proof first (1), then pins left unproven or
 // unsigned (1, unless allowUnproven for unproven), fetch failures (3),
 // policy gaps (4).
-func pinsOutcome(results []pinproof.Result, allowUnproven bool) (int, string) {
+func pinsOutcome(results []pinproof.Result, allowUnproven bool, where string) (int, string) {
 	var wrong, failed, ioFailed, unproven, unsigned, gaps, ours int
 	for _, r := range results {
 		if r.Outcome != pinproof.NotOurs {
@@ -290,6 +291,8 @@ func pinsOutcome(results []pinproof.Result, allowUnproven bool) (int, string) {
 		return exitFailed, fmt.Sprintf("%d of %d pins WRONG: the release manager signed another digest", wrong, ours)
 	case failed > 0:
 		return exitFailed, fmt.Sprintf("%d of %d pins failed to verify", failed, ours)
+	case unsigned > 0 && where != "":
+		return exitFailed, fmt.Sprintf("%d of %d pins unsigned: %s has no bundle for a release signed with Sigstore only", unsigned, ours, sanitize(where))
 	case unsigned > 0:
 		return exitFailed, fmt.Sprintf("%d of %d pins unsigned: python.org has no bundle for a release it signs with Sigstore only", unsigned, ours)
 	case unproven > 0 && !allowUnproven:
