@@ -13,6 +13,9 @@ import (
 // failure rather than nothing:
 //
 //	{"schema": "pyverify.report/v1", "ok": false, "error": "…", "exit_code": 3, "artifacts": []}
+//
+// (audit: "entries": [] in its schema; check proving pins by digest:
+// "pins": [] in pyverify.pins-check/v1.)
 type failedRun struct {
 	Schema    string `json:"schema,omitempty"`
 	OK        bool   `json:"ok"`
@@ -21,6 +24,7 @@ type failedRun struct {
 	ExitCode  int    `json:"exit_code"`
 	Artifacts *[]any `json:"artifacts,omitempty"`
 	Entries   *[]any `json:"entries,omitempty"`
+	Pins      *[]any `json:"pins,omitempty"`
 }
 
 // wantsJSON reports whether args ask for a --json report.
@@ -38,13 +42,15 @@ func wantsJSON(args []string) bool {
 
 // failureJSON is the report of a run of cmd that failed with msg before
 // printing one.
-func failureJSON(cmd, msg, hint string, code int) failedRun {
+func failureJSON(cmd string, pinsProof bool, msg, hint string, code int) failedRun {
 	r := failedRun{Error: msg, Hint: hint, ExitCode: code}
 	empty := []any{}
-	switch cmd {
-	case "check", "verify":
+	switch {
+	case cmd == "check" && pinsProof:
+		r.Schema, r.Pins = PinsCheckSchema, &empty
+	case cmd == "check" || cmd == "verify":
 		r.Schema, r.Artifacts = verify.ReportSchema, &empty
-	case "audit":
+	case cmd == "audit":
 		r.Schema, r.Entries = audit.Schema, &empty
 	}
 	r.Error = strings.TrimSpace(r.Error)

@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if out.n == 0 && out.err == nil && wantsJSON(rest) {
 		// Nothing was printed: the run failed before its report.
-		u.printJSON(failureJSON(cmd, msg, hint, code))
+		u.printJSON(failureJSON(cmd, u.pinsProof, msg, hint, code))
 	}
 	return code
 }

@@ -128,6 +128,7 @@ type pinsCheckTrustRef struct {
 
 // checkPinsByDigest proves the pins of every --pins file.
 func checkPinsByDigest(ctx context.Context, u *ui, cmd string, f *checkFlags, p *pinsProofFlags) error {
+	u.pinsProof = true
 	for _, name := range []string{"size", "md5", "sha256", "asc", "sigstore", "name", "as", "manifest", "version", "sbom", "spdx",
 		"deny-eol", "deny-prerelease", "deny-security-only"} {
 		if p.set[name] {

@@ -34,6 +34,10 @@ import (
 type ui struct {
 	stdout, stderr io.Writer
 	quiet          bool
+	// pinsProof is set once a check run is known to prove pins by
+	// digest: a --json failure before its report is then written in that
+	// report's schema.
+	pinsProof bool
 }
 
 func (u *ui) errorf(format string, v ...any) {
