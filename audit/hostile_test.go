@@ -281,19 +281,7 @@ func TestRemovedLockFileDoesNotLetASecondAuditIn(t *testing.T) {
 }
 
 func TestMergeRecountsAndRefusesMisplacedOrRepeatedEntries(t *testing.T) {
-	ft := loadFixtureTrust(t)
-	root := copyMirror(t)
-	flipByte(t, filepath.Join(root, "3.14.1", "python-3.14.1-amd64.exe"))
-	shards := make([]*Report, 3)
-	digestShard := -1
-	for i := range shards {
-		opt := ft.options(root)
-		opt.Shard = Shard{i + 1, 3}
-		shards[i] = runWithin(t, opt)
-		if opt.Shard.Contains("3.14.1") {
-			digestShard = i
-		}
-	}
+	shards, digestShard := tamperedShards(t, 3)
 	clone := func(r *Report) *Report {
 		c := *r
 		c.Releases = append([]ReleaseSummary(nil), r.Releases...)
@@ -354,4 +342,25 @@ func TestCharacterDeviceInTreeIsNotReadForever(t *testing.T) {
 	if len(e.Problems) != 1 || e.Problems[0].Kind != Unreadable || e.Problems[0].Detail != "cannot read: not a regular file (a character device)" {
 		t.Errorf("a character device: %+v", e.Problems)
 	}
+}
+
+// tamperedShards audits, in n shards, a copy of the fixture mirror whose
+// 3.14.1 Windows installer has one byte changed, and returns the shards'
+// reports and the index of the one holding 3.14.1 (a digest problem).
+func tamperedShards(t *testing.T, n int) (shards []*Report, digestShard int) {
+	t.Helper()
+	ft := loadFixtureTrust(t)
+	root := copyMirror(t)
+	flipByte(t, filepath.Join(root, "3.14.1", "python-3.14.1-amd64.exe"))
+	shards = make([]*Report, n)
+	digestShard = -1
+	for i := range shards {
+		opt := ft.options(root)
+		opt.Shard = Shard{i + 1, n}
+		shards[i] = runWithin(t, opt)
+		if opt.Shard.Contains("3.14.1") {
+			digestShard = i
+		}
+	}
+	return shards, digestShard
 }

@@ -66,19 +66,7 @@ func TestOtherReleaseInReleaseDirIsWrongRelease(t *testing.T) {
 // A shard whose entry's problems were deleted while its checks still fail
 // it is refused, naming the entry: the checks decide, not the verdict.
 func TestMergeRefusesEntryWhoseChecksFailIt(t *testing.T) {
-	ft := loadFixtureTrust(t)
-	root := copyMirror(t)
-	flipByte(t, filepath.Join(root, "3.14.1", "python-3.14.1-amd64.exe"))
-	shards := make([]*Report, 2)
-	digestShard := -1
-	for i := range shards {
-		opt := ft.options(root)
-		opt.Shard = Shard{i + 1, 2}
-		shards[i] = runWithin(t, opt)
-		if opt.Shard.Contains("3.14.1") {
-			digestShard = i
-		}
-	}
+	shards, digestShard := tamperedShards(t, 2)
 	if _, err := Merge(shards...); err != nil {
 		t.Fatalf("honest shards: %v", err)
 	}
